@@ -1,0 +1,205 @@
+"""The pipeline's middle stage: walk an :class:`Arch` and compute every layer.
+
+``analyze(arch) -> Report``: one :class:`LayerRow` per executed layer (``repeat``
+unrolled, each repetition with its own label scope), then the totals. The walk is
+iterative, so a 100,000-layer file or deeply nested blocks never hit Python's
+recursion limit. Nothing here prints or formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cnncalc.dims import Dim, product, symbol
+from cnncalc.errors import Location, ShapeError
+from cnncalc.layers import REGISTRY
+from cnncalc.layers.base import Computed, LayerContext, Shape, Window
+from cnncalc.receptive import Field, FieldState, apply_window, input_field, merge_fields
+from cnncalc.spec.model import Arch, InputSpec, LayerSpec, Node, Repeat
+
+BYTES_PER_ELEMENT = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LayerRow:
+    """Everything cnncalc knows about one executed layer."""
+
+    index: int
+    line: int
+    column: int
+    label: str | None
+    kind: str
+    input_shape: Shape
+    output_shape: Shape
+    window: Window | None
+    trainable_params: Dim
+    non_trainable_params: Dim
+    macs: Dim
+    activations: Dim
+    receptive_field: FieldState
+    warnings: tuple[str, ...]
+
+    @property
+    def flops(self) -> Dim:
+        return 2 * self.macs
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Totals:
+    trainable_params: Dim
+    non_trainable_params: Dim
+    macs: Dim
+    activations: Dim
+    output_shape: Shape
+    receptive_field: Field | None
+
+    @property
+    def total_params(self) -> Dim:
+        return self.trainable_params + self.non_trainable_params
+
+    @property
+    def flops(self) -> Dim:
+        return 2 * self.macs
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Report:
+    source: str
+    input_shape: Shape
+    rows: tuple[LayerRow, ...]
+    totals: Totals
+
+    def warnings(self) -> list[tuple[LayerRow, str]]:
+        return [(row, message) for row in self.rows for message in row.warnings]
+
+
+def input_shape(spec: InputSpec) -> Shape:
+    """The input as a :class:`Shape`; symbol names become sympy symbols here, lazily."""
+    dims: list[Dim] = [d if isinstance(d, int) else symbol(d) for d in spec.dims]
+    return Shape(spatial=tuple(dims[:-1]), channels=dims[-1])
+
+
+_Output = tuple[Shape, FieldState]
+
+
+@dataclass
+class _Frame:
+    nodes: tuple[Node, ...]
+    count: int
+    position: int = 0
+    iteration: int = 0
+    scope: dict[str, _Output] | None = None
+
+
+def analyze(arch: Arch) -> Report:
+    """Compute shapes, padding, params, MACs and receptive fields of every layer."""
+    start = input_shape(arch.input)
+    current: _Output = (start, input_field(len(start.spatial)))
+    rows: list[LayerRow] = []
+    frames = [_Frame(nodes=arch.body, count=1, scope={})]
+    trainable: Dim = 0
+    non_trainable: Dim = 0
+    macs: Dim = 0
+    activations: Dim = 0
+    last_local: Field | None = current[1] if isinstance(current[1], Field) else None
+    seen_global = isinstance(current[1], str) and current[1] == "global"
+    while frames:
+        frame = frames[-1]
+        if frame.position == len(frame.nodes):
+            frame.iteration += 1
+            if frame.iteration < frame.count:
+                frame.position, frame.scope = 0, {}
+                continue
+            frames.pop()
+            continue
+        node = frame.nodes[frame.position]
+        frame.position += 1
+        if isinstance(node, Repeat):
+            frames.append(_Frame(nodes=node.body, count=node.count, scope={}))
+            continue
+        row, current = _run_layer(node, len(rows) + 1, current, frames, arch.source)
+        rows.append(row)
+        if node.label is not None:
+            assert frame.scope is not None
+            frame.scope[node.label] = current
+        trainable += row.trainable_params
+        non_trainable += row.non_trainable_params
+        macs += row.macs
+        activations += row.activations
+        if not seen_global:
+            field = row.receptive_field
+            if field == "global":
+                seen_global = True
+            else:
+                last_local = field if isinstance(field, Field) else None
+    totals = Totals(
+        trainable_params=trainable,
+        non_trainable_params=non_trainable,
+        macs=macs,
+        activations=activations,
+        output_shape=current[0],
+        receptive_field=last_local,
+    )
+    return Report(source=arch.source, input_shape=start, rows=tuple(rows), totals=totals)
+
+
+def _lookup(name: str, frames: list[_Frame], spec: LayerSpec, key: str, source: str) -> _Output:
+    """Find a label from the innermost repetition outwards."""
+    for frame in reversed(frames):
+        if frame.scope is not None and name in frame.scope:
+            return frame.scope[name]
+    where = Location(source=source, line=spec.line, column=spec.column_of(key))
+    raise ShapeError(
+        f"unknown label '{name}'",
+        location=where,
+        hint="a label must be defined on an earlier line, in this block or an enclosing one",
+    )
+
+
+def _run_layer(
+    spec: LayerSpec, index: int, current: _Output, frames: list[_Frame], source: str
+) -> tuple[LayerRow, _Output]:
+    kind = REGISTRY[spec.kind]
+    first = _lookup(spec.source, frames, spec, "from", source) if spec.source is not None else current
+    operands = [
+        _lookup(name, frames, spec, f"operand{position}", source) for position, name in enumerate(spec.operands, start=1)
+    ]
+    inputs = (first[0], *(shape for shape, _ in operands))
+    computed: Computed = kind.compute(LayerContext(spec, inputs, source))
+    warnings = list(computed.warnings)
+    field: FieldState
+    if kind.receptive == "window" and computed.window is not None:
+        field = apply_window(first[1], computed.window)
+    elif kind.receptive == "global":
+        field = "global"
+    elif kind.receptive == "undefined":
+        field = first[1] if first[1] == "global" else "undefined"
+        if field == "undefined":
+            warnings.append("the receptive field is not defined after a transposed conv: none is reported from here on")
+    elif kind.receptive == "merge":
+        field, aligned = merge_fields([first[1], *(f for _, f in operands)])
+        if not aligned:
+            warnings.append("the merged paths' receptive fields are not aligned (different jumps or centres)")
+    else:
+        field = first[1]
+    params, frozen = computed.trainable_params, computed.non_trainable_params
+    if not spec.trainable:
+        params, frozen = 0, params + frozen
+    output = computed.output
+    row = LayerRow(
+        index=index,
+        line=spec.line,
+        column=spec.column,
+        label=spec.label,
+        kind=spec.kind,
+        input_shape=first[0],
+        output_shape=output,
+        window=computed.window,
+        trainable_params=params,
+        non_trainable_params=frozen,
+        macs=computed.macs,
+        activations=product([*output.spatial, output.channels]),
+        receptive_field=field,
+        warnings=tuple(warnings),
+    )
+    return row, (output, field)

@@ -1,0 +1,128 @@
+"""The ``cnncalc`` command: options in, one library call, one renderer, out.
+
+User errors (:class:`~cnncalc.errors.CnncalcError`) become one line on stderr and
+exit code 1 (bad input) or 2 (bad usage) in exactly one place, :class:`_Group`.
+The ``--json`` paths never import rich, and only symbolic inputs import sympy.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from cnncalc import __version__
+from cnncalc.errors import CnncalcError
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CnncalcError as error:
+            typer.echo(error.render(), err=True)
+            raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="cnncalc: the arithmetic of convolutional networks — sizes, padding, params, MACs, receptive fields.",
+)
+
+FileArg = Annotated[
+    str, typer.Argument(metavar="FILE", help="an .arch or JSON architecture; '-' reads stdin", show_default=False)
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON (DESIGN.md §6) instead of a table")]
+InputOpt = Annotated[
+    Optional[str], typer.Option("--input", metavar="DIMS", help="override the input line, e.g. 320x320x3")
+]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="plain output (NO_COLOR is respected too)")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cnncalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """cnncalc: the arithmetic of convolutional networks."""
+
+
+def _print(renderable: Any, *, no_color: bool) -> None:
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+    Console(no_color=no_color or None, width=width, highlight=False).print(renderable)
+
+
+def _analyze(file: str, input_dims: str | None) -> Any:
+    from cnncalc.analysis import analyze
+    from cnncalc.spec.source import load
+
+    return analyze(load(file, input_dims))
+
+
+@app.command()
+def summary(
+    file: FileArg,
+    json_output: JsonOpt = False,
+    input_dims: InputOpt = None,
+    dtype: Annotated[str, typer.Option(help="element type for activation memory: float32, float16, bfloat16, float64, int8")] = "float32",
+    no_color: NoColorOpt = False,
+) -> None:
+    """Per-layer shapes, padding, params, MACs and receptive field, then totals.
+
+    Example: cnncalc summary examples/lenet5.arch --json
+    """
+    from cnncalc.analysis import BYTES_PER_ELEMENT
+
+    if dtype not in BYTES_PER_ELEMENT:
+        raise typer.BadParameter(f"unknown dtype {dtype!r}; use one of {', '.join(BYTES_PER_ELEMENT)}", param_hint="--dtype")
+    report = _analyze(file, input_dims)
+    if json_output:
+        from cnncalc.render.json_report import dumps, summary_json
+
+        typer.echo(dumps(summary_json(report)))
+        return
+    from cnncalc.render.table import render_summary
+
+    _print(render_summary(report, dtype=dtype, bytes_per_element=BYTES_PER_ELEMENT[dtype]), no_color=no_color)
+
+
+@app.command("receptive-field")
+def receptive_field(
+    file: FileArg,
+    json_output: JsonOpt = False,
+    input_dims: InputOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Receptive field size, jump (effective stride) and effective padding of every layer.
+
+    Example: cnncalc receptive-field examples/lenet5.arch
+    """
+    report = _analyze(file, input_dims)
+    if json_output:
+        from cnncalc.render.json_report import dumps, receptive_json
+
+        typer.echo(dumps(receptive_json(report)))
+        return
+    from cnncalc.render.table import render_receptive
+
+    _print(render_receptive(report), no_color=no_color)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="cnncalc")

@@ -1,0 +1,93 @@
+"""Sizes that are either exact integers or sympy expressions.
+
+Every size formula in cnncalc is written once with these helpers so that it serves
+both a numeric input (plain ``int``, exact at any magnitude) and a symbolic one
+(``input NxNx3``). sympy is imported only when a symbol is actually created, so
+the numeric path never loads it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    import sympy
+
+Dim = Union[int, "sympy.Expr"]
+
+
+def is_int(value: Dim) -> bool:
+    """True for a concrete integer (a plain ``int`` or a sympy Integer)."""
+    if isinstance(value, int):
+        return True
+    return bool(getattr(value, "is_Integer", False))
+
+
+def as_int(value: Dim) -> int | None:
+    """The value as a Python int when it is concrete, else None."""
+    if isinstance(value, int):
+        return value
+    if getattr(value, "is_Integer", False):
+        return int(value)
+    return None
+
+
+def symbol(name: str) -> Dim:
+    """A positive integer symbol; only called with names the parser validated."""
+    import sympy
+
+    return sympy.Symbol(name, integer=True, positive=True)
+
+
+def normalize(value: Dim) -> Dim:
+    """Collapse a sympy value that turned out to be an integer back to ``int``."""
+    concrete = as_int(value)
+    if concrete is not None:
+        return concrete
+    import sympy
+
+    return sympy.simplify(value)
+
+
+def floor_div(a: Dim, b: Dim) -> Dim:
+    """floor(a / b); ``//`` is floor division for ints and sympy alike."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a // b
+    return normalize(a // b)
+
+
+def ceil_div(a: Dim, b: Dim) -> Dim:
+    """ceil(a / b), exact (never through floats)."""
+    return -floor_div(-a, b)
+
+
+def maximum(a: Dim, b: Dim) -> Dim:
+    if isinstance(a, int) and isinstance(b, int):
+        return max(a, b)
+    import sympy
+
+    return normalize(sympy.Max(a, b))
+
+
+def product(values: tuple[Dim, ...] | list[Dim]) -> Dim:
+    result: Dim = 1
+    for value in values:
+        result = result * value
+    return result
+
+
+def is_positive(value: Dim) -> bool | None:
+    """True/False when decidable (``>= 1`` for integers), None when unknown."""
+    concrete = as_int(value)
+    if concrete is not None:
+        return concrete >= 1
+    answer = (value - 1).is_nonnegative
+    return None if answer is None else bool(answer)
+
+
+def to_json(value: Dim) -> int | str:
+    """Integers stay JSON integers; symbolic values become their expression text."""
+    concrete = as_int(value)
+    if concrete is not None:
+        return concrete
+    return str(value)

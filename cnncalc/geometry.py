@@ -1,0 +1,78 @@
+"""Output sizes and padding, one spatial dim at a time.
+
+Pure functions on :data:`~cnncalc.dims.Dim` (int or sympy), written with ``//`` so
+one formula serves both. Conventions (DESIGN.md §2-§3):
+
+* conv / floor pooling: ``O = floor((I + Ps + Pe - Fe) / S) + 1`` with
+  ``Fe = D*(F-1) + 1`` (PyTorch ``Conv*d``/``*Pool*d``);
+* ceil pooling: ``O = ceil(...) + 1``, minus one when the last window would start
+  in the end padding (PyTorch's ``pooling_output_shape``);
+* transposed conv: ``O = (I-1)*S - Ps - Pe + Fe + OP`` (PyTorch ``ConvTranspose*d``);
+* ``same`` is TensorFlow/Keras ``SAME``: total ``T = max((ceil(I/S)-1)*S + Fe - I, 0)``,
+  the odd pixel at the end; ``full`` pads ``Fe - 1`` on both sides.
+"""
+
+from __future__ import annotations
+
+from cnncalc.dims import Dim, ceil_div, floor_div, maximum
+from cnncalc.spec.model import PaddingMode
+
+
+def effective_kernel(kernel: int, dilation: int) -> int:
+    """Span of a dilated window: ``D*(F-1) + 1``."""
+    return dilation * (kernel - 1) + 1
+
+
+def same_padding(size: Dim, kernel: int, stride: int, dilation: int) -> tuple[Dim, Dim]:
+    """TensorFlow ``SAME``: the smallest total padding giving ``ceil(I/S)``, extra at the end."""
+    total = maximum((ceil_div(size, stride) - 1) * stride + effective_kernel(kernel, dilation) - size, 0)
+    start = floor_div(total, 2)
+    return start, total - start
+
+
+def mode_padding(mode: PaddingMode, size: Dim, kernel: int, stride: int, dilation: int) -> tuple[Dim, Dim]:
+    """Resolve a padding mode to ``(start, end)`` for one dim."""
+    if mode == "same":
+        return same_padding(size, kernel, stride, dilation)
+    if mode == "full":
+        side = effective_kernel(kernel, dilation) - 1
+        return side, side
+    return 0, 0
+
+
+def conv_output_size(size: Dim, kernel: int, stride: int, pad: tuple[Dim, Dim], dilation: int = 1) -> Dim:
+    """``floor((I + Ps + Pe - Fe) / S) + 1``."""
+    return floor_div(size + pad[0] + pad[1] - effective_kernel(kernel, dilation), stride) + 1
+
+
+def pool_output_size(
+    size: Dim, kernel: int, stride: int, pad: tuple[Dim, Dim], dilation: int = 1, *, ceil_mode: bool = False
+) -> Dim:
+    """Pooling size; with ``ceil_mode`` PyTorch drops a last window that starts in the end padding."""
+    if not ceil_mode:
+        return conv_output_size(size, kernel, stride, pad, dilation)
+    span = size + pad[0] + pad[1] - effective_kernel(kernel, dilation)
+    out = ceil_div(span, stride) + 1
+    last_start = (out - 1) * stride
+    if isinstance(last_start, int) and isinstance(size, int) and isinstance(pad[0], int):
+        return out - 1 if last_start >= size + pad[0] else out
+    import sympy
+
+    return sympy.Piecewise((out - 1, sympy.Ge(last_start, size + pad[0])), (out, True))
+
+
+def transposed_output_size(
+    size: Dim, kernel: int, stride: int, pad: tuple[Dim, Dim], dilation: int = 1, output_padding: int = 0
+) -> Dim:
+    """``(I - 1)*S - Ps - Pe + Fe + OP``."""
+    return (size - 1) * stride - pad[0] - pad[1] + effective_kernel(kernel, dilation) + output_padding
+
+
+def uncovered_input(size: int, kernel: int, stride: int, pad: tuple[int, int], dilation: int = 1) -> int:
+    """How many real input rows at the end no floor-mode window reaches (0 when all are used).
+
+    The windows cover ``(O-1)*S + Fe`` padded positions; what is left over is the
+    remainder ``(I + Ps + Pe - Fe) mod S``, of which the end padding absorbs ``Pe``.
+    """
+    remainder = (size + pad[0] + pad[1] - effective_kernel(kernel, dilation)) % stride
+    return max(remainder - pad[1], 0)

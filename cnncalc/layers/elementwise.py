@@ -1,0 +1,37 @@
+"""Shape-preserving kinds: activations, ``bn``, ``dropout``, ``identity``."""
+
+from __future__ import annotations
+
+from cnncalc.layers.base import Computed, LayerContext, LayerKind
+
+
+def compute_same_shape(ctx: LayerContext) -> Computed:
+    return Computed(output=ctx.input)
+
+
+def compute_batchnorm(ctx: LayerContext) -> Computed:
+    """gamma and beta are trained; the running mean and variance are not (Keras' split)."""
+    channels = ctx.input.channels
+    return Computed(output=ctx.input, trainable_params=2 * channels, non_trainable_params=2 * channels)
+
+
+def same_shape_kind(name: str, summary: str, *, keys: frozenset[str] = frozenset()) -> LayerKind:
+    """Factory for every kind that leaves the shape, the params and the receptive field alone."""
+    return LayerKind(name=name, keys=keys, compute=compute_same_shape, receptive="keep", summary=summary)
+
+
+_ACTIVATIONS = ("relu", "leakyrelu", "elu", "gelu", "sigmoid", "tanh", "swish", "softmax")
+
+KINDS = (
+    LayerKind(
+        name="bn",
+        aliases=("batchnorm",),
+        keys=frozenset({"trainable"}),
+        compute=compute_batchnorm,
+        receptive="keep",
+        summary="batch normalization over channels: 2C trainable + 2C running statistics",
+    ),
+    *(same_shape_kind(name, f"{name} activation") for name in _ACTIVATIONS),
+    same_shape_kind("dropout", "dropout (no effect on sizes)", keys=frozenset({"rate"})),
+    same_shape_kind("identity", "identity: a place to hang a label"),
+)

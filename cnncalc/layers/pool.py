@@ -1,0 +1,89 @@
+"""Pooling: windowed ``maxpool``/``avgpool`` (PyTorch ``*Pool*d``) and global ``gap``/``gmp``.
+
+Pooling has no parameters and no MACs (its comparisons and adds are not weight
+multiply-accumulates, DESIGN.md §4). The stride defaults to the window.
+"""
+
+from __future__ import annotations
+
+from cnncalc.dims import as_int
+from cnncalc.geometry import effective_kernel, pool_output_size
+from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
+from cnncalc.layers.common import coverage_warnings, dim_name, output_sizes, resolve_window, spatial_input
+
+_FLOOR = "floor((I + Ps + Pe - Fe)/S) + 1 = floor(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
+_CEIL = "ceil((I + Ps + Pe - Fe)/S) + 1 = ceil(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
+
+
+def compute_pool(ctx: LayerContext) -> Computed:
+    shape = spatial_input(ctx)
+    window, warnings = resolve_window(ctx, default_stride=None, modes=frozenset({"valid", "same"}))
+    ceil_mode = ctx.spec.ceil
+    sizes = output_sizes(
+        ctx,
+        window,
+        lambda axis, size: pool_output_size(
+            size,
+            window.kernel[axis],
+            window.stride[axis],
+            window.padding[axis],
+            window.dilation[axis],
+            ceil_mode=ceil_mode,
+        ),
+        _CEIL if ceil_mode else _FLOOR,
+    )
+    rank = len(shape.spatial)
+    extra: list[str] = []
+    for axis, (start, end) in enumerate(window.padding):
+        half = effective_kernel(window.kernel[axis], window.dilation[axis]) // 2
+        biggest = max((p for p in (as_int(start), as_int(end)) if p is not None), default=0)
+        if biggest > half:
+            extra.append(
+                f"padding {biggest} on {dim_name(rank, axis)} is more than half the window ({half}): PyTorch refuses this pooling"
+            )
+    if not ceil_mode:
+        extra.extend(coverage_warnings(ctx, window))
+    return Computed(
+        output=Shape(spatial=sizes, channels=shape.channels),
+        window=window,
+        warnings=warnings + tuple(extra),
+    )
+
+
+def compute_global_pool(ctx: LayerContext) -> Computed:
+    shape = spatial_input(ctx)
+    return Computed(output=Shape(spatial=(1,) * len(shape.spatial), channels=shape.channels))
+
+
+KINDS = (
+    LayerKind(
+        name="maxpool",
+        keys=frozenset({"F", "S", "P", "D"}),
+        required=frozenset({"F"}),
+        flags=frozenset({"ceil"}),
+        compute=compute_pool,
+        receptive="window",
+        summary="max pooling, stride defaults to F",
+    ),
+    LayerKind(
+        name="avgpool",
+        keys=frozenset({"F", "S", "P"}),
+        required=frozenset({"F"}),
+        flags=frozenset({"ceil"}),
+        compute=compute_pool,
+        receptive="window",
+        summary="average pooling, stride defaults to F",
+    ),
+    LayerKind(
+        name="gap",
+        compute=compute_global_pool,
+        receptive="global",
+        summary="global average pooling to 1 x ... x 1 x C",
+    ),
+    LayerKind(
+        name="gmp",
+        compute=compute_global_pool,
+        receptive="global",
+        summary="global max pooling to 1 x ... x 1 x C",
+    ),
+)

@@ -1,0 +1,82 @@
+"""Receptive fields (DESIGN.md §5; Araujo et al., Distill 2019).
+
+Per spatial dim, relative to the network input: ``size`` r, ``jump`` j (effective
+stride) and ``padding`` P_eff, so that output unit ``u`` sees input indices
+``[u*j - P_eff, u*j - P_eff + r - 1]``. Starting from r=1, j=1, P_eff=0, a window
+with effective kernel Fe, stride S and start padding Ps does::
+
+    r += (Fe - 1) * j;   P_eff += Ps * j;   j *= S
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Union
+
+from cnncalc.dims import Dim, normalize
+from cnncalc.geometry import effective_kernel
+from cnncalc.layers.base import Window
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Field:
+    """The receptive field of one layer's output, per spatial dim."""
+
+    size: tuple[int, ...]
+    jump: tuple[int, ...]
+    padding: tuple[Dim, ...]
+
+
+#: ``global``: the layer sees the whole input (fc, gap, flatten and after);
+#: ``undefined``: no recurrence applies (after a transposed conv).
+FieldState = Union[Field, Literal["global", "undefined"]]
+
+
+def input_field(rank: int) -> FieldState:
+    """The input sees itself; a flat vector has no spatial dims to speak of."""
+    if rank == 0:
+        return "global"
+    return Field(size=(1,) * rank, jump=(1,) * rank, padding=(0,) * rank)
+
+
+def apply_window(field: FieldState, window: Window) -> FieldState:
+    """One windowed layer (conv, dwconv, pooling)."""
+    if not isinstance(field, Field):
+        return field
+    size, jump, padding = [], [], []
+    for axis, (r, j, p) in enumerate(zip(field.size, field.jump, field.padding)):
+        size.append(r + (effective_kernel(window.kernel[axis], window.dilation[axis]) - 1) * j)
+        padding.append(p + window.padding[axis][0] * j)
+        jump.append(j * window.stride[axis])
+    return Field(size=tuple(size), jump=tuple(jump), padding=tuple(padding))
+
+
+def _centre_twice(field: Field, axis: int) -> Dim:
+    """Twice the offset of the field's centre from ``u*j``: ``r - 1 - 2*P_eff`` (integral)."""
+    return field.size[axis] - 1 - 2 * field.padding[axis]
+
+
+def merge_fields(fields: Sequence[FieldState]) -> tuple[FieldState, bool]:
+    """The field after ``add``/``concat``, and whether the paths were aligned.
+
+    Per dim the largest path wins; paths are aligned when their jumps and centres
+    agree (google-research/receptive_field's rule).
+    """
+    if "global" in fields:
+        return "global", True
+    concrete = [f for f in fields if isinstance(f, Field)]
+    if len(concrete) != len(fields):
+        return "undefined", True
+    rank = len(concrete[0].size)
+    aligned = True
+    size, jump, padding = [], [], []
+    for axis in range(rank):
+        widest = max(concrete, key=lambda f: f.size[axis])
+        size.append(widest.size[axis])
+        jump.append(widest.jump[axis])
+        padding.append(widest.padding[axis])
+        for other in concrete:
+            if other.jump[axis] != widest.jump[axis] or normalize(_centre_twice(other, axis) - _centre_twice(widest, axis)) != 0:
+                aligned = False
+    return Field(size=tuple(size), jump=tuple(jump), padding=tuple(padding)), aligned

@@ -1,0 +1,101 @@
+"""The JSON documents of DESIGN.md §6: plain dicts of ints, strings and lists.
+
+Integers stay exact JSON integers; symbolic values are expression strings; keys
+that do not apply are ``null``, never missing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cnncalc.analysis import LayerRow, Report
+from cnncalc.dims import Dim, to_json
+from cnncalc.layers.base import Shape
+from cnncalc.receptive import Field, FieldState
+
+SUMMARY_SCHEMA = "cnncalc.summary/1"
+RECEPTIVE_SCHEMA = "cnncalc.receptive_field/1"
+
+
+def shape_json(shape: Shape) -> list[int | str]:
+    return [to_json(d) for d in shape.as_list()]
+
+
+def field_json(field: FieldState | None) -> dict[str, list[int | str]] | None:
+    if not isinstance(field, Field):
+        return None
+    return {
+        "size": [to_json(v) for v in field.size],
+        "jump": [to_json(v) for v in field.jump],
+        "effective_padding": [to_json(v) for v in field.padding],
+    }
+
+
+def _ints(values: tuple[Dim, ...] | None) -> list[int | str] | None:
+    return None if values is None else [to_json(v) for v in values]
+
+
+def layer_json(row: LayerRow) -> dict[str, Any]:
+    window = row.window
+    return {
+        "index": row.index,
+        "line": row.line,
+        "label": row.label,
+        "kind": row.kind,
+        "input_shape": shape_json(row.input_shape),
+        "output_shape": shape_json(row.output_shape),
+        "kernel": _ints(window.kernel) if window else None,
+        "stride": _ints(window.stride) if window else None,
+        "dilation": _ints(window.dilation) if window else None,
+        "padding": [[to_json(s), to_json(e)] for s, e in window.padding] if window else None,
+        "trainable_params": to_json(row.trainable_params),
+        "non_trainable_params": to_json(row.non_trainable_params),
+        "macs": to_json(row.macs),
+        "flops": to_json(row.flops),
+        "activations": to_json(row.activations),
+        "receptive_field": field_json(row.receptive_field),
+        "warnings": list(row.warnings),
+    }
+
+
+def summary_json(report: Report) -> dict[str, Any]:
+    totals = report.totals
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "input": shape_json(report.input_shape),
+        "layers": [layer_json(row) for row in report.rows],
+        "totals": {
+            "trainable_params": to_json(totals.trainable_params),
+            "non_trainable_params": to_json(totals.non_trainable_params),
+            "total_params": to_json(totals.total_params),
+            "macs": to_json(totals.macs),
+            "flops": to_json(totals.flops),
+            "output_shape": shape_json(totals.output_shape),
+            "receptive_field": field_json(totals.receptive_field),
+        },
+    }
+
+
+def receptive_json(report: Report) -> dict[str, Any]:
+    return {
+        "schema": RECEPTIVE_SCHEMA,
+        "input": shape_json(report.input_shape),
+        "layers": [
+            {
+                "index": row.index,
+                "line": row.line,
+                "label": row.label,
+                "kind": row.kind,
+                "output_shape": shape_json(row.output_shape),
+                "receptive_field": field_json(row.receptive_field),
+                "warnings": list(row.warnings),
+            }
+            for row in report.rows
+        ],
+        "totals": {"receptive_field": field_json(report.totals.receptive_field)},
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2)

@@ -1,0 +1,108 @@
+"""Rich tables for ``summary`` and ``receptive-field``; they build renderables, never print."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from cnncalc.analysis import Report
+from cnncalc.render import text as fmt
+from cnncalc.receptive import Field
+
+
+def _warnings(report: Report) -> list[Text]:
+    lines = []
+    for row, message in report.warnings():
+        lines.append(Text(f"warning: line {row.line} (#{row.index} {row.kind}): {message}", style="yellow"))
+    return lines
+
+
+def _layer_name(label: str | None, kind: str) -> str:
+    return f"{label}: {kind}" if label else kind
+
+
+def render_summary(report: Report, *, dtype: str = "float32", bytes_per_element: int = 4) -> RenderableType:
+    table = Table(title=f"cnncalc summary — {report.source}", title_justify="left")
+    for header, justify in (
+        ("#", "right"),
+        ("layer", "left"),
+        ("input", "left"),
+        ("output", "left"),
+        ("kernel", "left"),
+        ("stride", "left"),
+        ("padding", "left"),
+        ("params", "right"),
+        ("non-train.", "right"),
+        ("MACs", "right"),
+        ("RF", "left"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row in report.rows:
+        window = row.window
+        table.add_row(
+            str(row.index),
+            _layer_name(row.label, row.kind),
+            fmt.shape(row.input_shape),
+            fmt.shape(row.output_shape),
+            fmt.kernel(window) if window else "",
+            fmt.per_dim(window.stride) if window else "",
+            fmt.padding(window) if window else "",
+            fmt.number(row.trainable_params),
+            fmt.number(row.non_trainable_params),
+            fmt.number(row.macs),
+            fmt.field_size(row.receptive_field),
+        )
+    totals = report.totals
+    field = totals.receptive_field
+    field_text = (
+        f"{fmt.per_dim(field.size)} (jump {fmt.per_dim(field.jump)}, effective padding {fmt.per_dim(field.padding)})"
+        if field
+        else "n/a"
+    )
+    summary = Text(
+        "\n".join(
+            [
+                f"Input: {fmt.shape(report.input_shape)}    Output: {fmt.shape(totals.output_shape)}    Layers: {len(report.rows)}",
+                f"Params: {fmt.number(totals.total_params)} total = {fmt.number(totals.trainable_params)} trainable"
+                f" + {fmt.number(totals.non_trainable_params)} non-trainable",
+                f"MACs: {fmt.number(totals.macs)}    FLOPs (2 x MACs): {fmt.number(totals.flops)}",
+                f"Activations: {fmt.number(totals.activations)} elements = "
+                f"{fmt.megabytes(totals.activations, bytes_per_element)} MB at {dtype}",
+                f"Receptive field: {field_text}",
+            ]
+        )
+    )
+    return Group(table, summary, *_warnings(report))
+
+
+def render_receptive(report: Report) -> RenderableType:
+    table = Table(title=f"cnncalc receptive field — {report.source}", title_justify="left")
+    for header, justify in (
+        ("#", "right"),
+        ("layer", "left"),
+        ("output", "left"),
+        ("size", "left"),
+        ("jump", "left"),
+        ("eff. padding", "left"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row in report.rows:
+        field = row.receptive_field
+        concrete = field if isinstance(field, Field) else None
+        table.add_row(
+            str(row.index),
+            _layer_name(row.label, row.kind),
+            fmt.shape(row.output_shape),
+            fmt.field_size(field),
+            fmt.per_dim(concrete.jump) if concrete else "",
+            fmt.per_dim(concrete.padding) if concrete else "",
+        )
+    final = report.totals.receptive_field
+    closing = Text(
+        f"Receptive field of the backbone: {fmt.per_dim(final.size)} (jump {fmt.per_dim(final.jump)},"
+        f" effective padding {fmt.per_dim(final.padding)})"
+        if final
+        else "Receptive field of the backbone: n/a"
+    )
+    return Group(table, closing, *_warnings(report))

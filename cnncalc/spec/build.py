@@ -1,0 +1,117 @@
+"""Turn one statement's tokens into a :class:`LayerSpec` — shared by the text and JSON readers."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from cnncalc.layers import lookup, suggest
+from cnncalc.layers.base import LayerKind
+from cnncalc.spec.model import LayerSpec
+from cnncalc.spec.values import IDENTIFIER, KEY_SPELLINGS, Where, read_int, read_label
+
+_KEY_ORDER = ("K", "F", "S", "P", "D", "G", "M", "OP", "bias", "trainable", "rate")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    column: int
+
+
+def _allowed_keys(kind: LayerKind) -> list[str]:
+    return [k for k in _KEY_ORDER if k in kind.keys] + ["from"]
+
+
+def build_layer(source: str, line: int, label: Token | None, kind_token: Token, args: list[Token]) -> LayerSpec:
+    """Validate names and values of one layer statement; every error points at its token."""
+
+    def where(token: Token, offset: int = 0) -> Where:
+        return Where(source, line, token.column + offset)
+
+    kind = lookup(kind_token.text)
+    if kind is None:
+        close = suggest(kind_token.text)
+        hint = f"did you mean '{close}'?" if close else "see 'cnncalc kinds' for the list"
+        raise where(kind_token).error(f"unknown layer kind '{kind_token.text}'", hint=hint)
+
+    fields: dict[str, Any] = {}
+    columns: dict[str, int] = {"kind": kind_token.column}
+    operands: list[str] = []
+    allowed = _allowed_keys(kind)
+    for token in args:
+        key_text, equals, value = token.text.partition("=")
+        if equals:
+            key = KEY_SPELLINGS.get(key_text)
+            if key is None:
+                spellings = [k for k in KEY_SPELLINGS if KEY_SPELLINGS[k].name in allowed]
+                close = [k for k in spellings if k.lower() == key_text.lower()] or difflib.get_close_matches(
+                    key_text, spellings, n=1, cutoff=0.5
+                )
+                hint = f"did you mean '{close[0]}'?" if close else f"{kind.name} takes {', '.join(allowed)}"
+                raise where(token).error(f"unknown key '{key_text}' for {kind.name}", hint=hint)
+            if key.name not in allowed:
+                raise where(token).error(
+                    f"{kind.name} does not take {key.name}" + (f" ({key.alias})" if key.alias else ""),
+                    hint=f"{kind.name} takes {', '.join(allowed)}",
+                )
+            if key.name in columns:
+                raise where(token).error(f"{key.name} is given twice")
+            if not value:
+                raise where(token).error(f"{key.name}= has no value")
+            fields[key.field] = key.read(value, where(token, len(key_text) + 1))
+            columns[key.name] = token.column
+        elif token.text in kind.flags:
+            if token.text in columns:
+                raise where(token).error(f"{token.text} is given twice")
+            fields[token.text] = True
+            columns[token.text] = token.column
+        elif kind.positional == "units" and "units" not in fields:
+            fields["units"] = read_int(token.text, where(token), what=f"the unit count of {kind.name}", minimum=1)
+            columns["N"] = token.column
+        elif kind.positional == "operands" and IDENTIFIER.match(token.text):
+            operands.append(token.text)
+            columns.setdefault("operands", token.column)
+            columns[f"operand{len(operands)}"] = token.column
+        else:
+            raise where(token).error(f"unexpected '{token.text}' after {kind_token.text}", hint=_usage(kind))
+
+    for key in sorted(kind.required):
+        if KEY_SPELLINGS[key].field not in fields:
+            alias = KEY_SPELLINGS[key].alias
+            raise where(kind_token).error(
+                f"{kind.name} needs {key}" + (f" ({alias})" if alias else ""), hint=_usage(kind)
+            )
+    if kind.positional == "units" and "units" not in fields:
+        raise where(kind_token).error(f"{kind.name} needs its number of units", hint=_usage(kind))
+    if kind.positional == "operands" and not operands:
+        raise where(kind_token).error(f"{kind.name} needs the labels of the outputs to join", hint=_usage(kind))
+
+    return LayerSpec(
+        line=line,
+        column=kind_token.column,
+        kind=kind.name,
+        written_kind=kind_token.text,
+        label=None if label is None else read_label(label.text, where(label)),
+        operands=tuple(operands),
+        columns=columns,
+        **fields,
+    )
+
+
+def _usage(kind: LayerKind) -> str:
+    if kind.positional == "units":
+        return f"write e.g. '{kind.name} 128'"
+    if kind.positional == "operands":
+        return f"write e.g. '{kind.name} shortcut' after 'shortcut: ...' was defined"
+    examples = {
+        "conv": "conv K=32 F=3 S=1 P=same",
+        "deconv": "deconv K=32 F=4 S=2 P=1",
+        "dwconv": "dwconv F=3 P=1",
+        "maxpool": "maxpool F=2",
+        "avgpool": "avgpool F=2",
+    }
+    if kind.name in examples:
+        return f"write e.g. '{examples[kind.name]}'"
+    return f"{kind.name} takes " + ", ".join(f"{k}=..." for k in _allowed_keys(kind))

@@ -1,0 +1,96 @@
+"""The parsed architecture: frozen dataclasses, no arithmetic.
+
+Text and JSON architectures both become an :class:`Arch`. Values are already
+typed (ints, per-dim tuples, padding forms); whether they fit the input (rank,
+channels) is checked later by the analysis, which knows the shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal, Union
+
+PaddingMode = Literal["valid", "same", "full"]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Padding:
+    """Either a mode or explicit ``(start, end)`` pairs; one pair means "all dims"."""
+
+    mode: PaddingMode | None = None
+    pairs: tuple[tuple[int, int], ...] = ()
+
+    def __str__(self) -> str:
+        if self.mode is not None:
+            return self.mode
+        return "x".join(str(s) if s == e else f"{s}:{e}" for s, e in self.pairs)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LayerSpec:
+    """One layer line. ``columns`` maps a canonical key (``F``, ``kind``...) to where it was written."""
+
+    line: int
+    column: int
+    kind: str
+    written_kind: str
+    label: str | None = None
+    units: int | None = None
+    operands: tuple[str, ...] = ()
+    kernel: tuple[int, ...] | None = None
+    stride: tuple[int, ...] | None = None
+    padding: Padding | None = None
+    filters: int | None = None
+    dilation: tuple[int, ...] | None = None
+    groups: int | None = None
+    multiplier: int | None = None
+    output_padding: tuple[int, ...] | None = None
+    bias: bool = True
+    trainable: bool = True
+    source: str | None = None
+    rate: Fraction | None = None
+    ceil: bool = False
+    columns: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def column_of(self, key: str) -> int:
+        """Column of a key's text, falling back to the layer's kind."""
+        return self.columns.get(key, self.column)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Repeat:
+    """``repeat N { ... }``: the body runs ``count`` times, each with its own label scope."""
+
+    line: int
+    column: int
+    count: int
+    body: tuple[Node, ...]
+
+
+Node = Union[LayerSpec, Repeat]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InputSpec:
+    """``input DIMS``: spatial dims (ints or symbol names) then channels; one dim = flat vector."""
+
+    line: int
+    column: int
+    dims: tuple[int | str, ...]
+
+    @property
+    def is_flat(self) -> bool:
+        return len(self.dims) == 1
+
+    def __str__(self) -> str:
+        return "x".join(str(d) for d in self.dims)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Arch:
+    """A whole architecture: where it came from, its input and its body."""
+
+    source: str
+    input: InputSpec
+    body: tuple[Node, ...]

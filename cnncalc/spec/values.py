@@ -1,0 +1,133 @@
+"""Typed values of the format, shared by the text and JSON readers.
+
+Each reader takes the value's text and where it starts, and raises an
+:class:`~cnncalc.errors.ArchError` pointing at it; nothing is ever evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from cnncalc.errors import ArchError, Location
+from cnncalc.spec.model import Padding
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_INTEGER = re.compile(r"[0-9]+\Z")
+_DECIMAL = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
+_MAX_DIGITS = 1000  # far beyond any real size, well inside Python's int/str limit
+_TRUE = {"yes", "true", "1"}
+_FALSE = {"no", "false", "0"}
+_MODES = {"valid", "same", "full"}
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a value's text starts, to point errors at it."""
+
+    source: str
+    line: int
+    column: int
+
+    def error(self, message: str, hint: str | None = None) -> ArchError:
+        return ArchError(message, location=Location(source=self.source, line=self.line, column=self.column), hint=hint)
+
+
+def read_int(text: str, where: Where, *, what: str, minimum: int) -> int:
+    if not _INTEGER.match(text):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise where.error(f"{what} must be a whole number, got '{shown}'", hint=_number_hint(text))
+    if len(text) > _MAX_DIGITS:
+        raise where.error(f"{what} has {len(text)} digits; cnncalc accepts at most {_MAX_DIGITS}")
+    value = int(text)
+    if value < minimum:
+        raise where.error(f"{what} must be at least {minimum}, got {value}")
+    return value
+
+
+def _number_hint(text: str) -> str | None:
+    if "**" in text or "e" in text.lower() and any(c.isdigit() for c in text):
+        return "write the number out in digits"
+    if text.startswith("-"):
+        return "negative values are not allowed"
+    return None
+
+
+def read_dims(text: str, where: Where, *, what: str, minimum: int) -> tuple[int, ...]:
+    """``3`` (all dims) or ``3x5`` (one per dim)."""
+    return tuple(read_int(part, where, what=what, minimum=minimum) for part in text.split("x"))
+
+
+def read_padding(text: str, where: Where) -> Padding:
+    """``valid``/``same``/``full``, ``2``, ``1x2``, ``0:1`` or ``0:1x1:0``."""
+    if text.lower() in _MODES:
+        return Padding(mode=text.lower())  # type: ignore[arg-type]
+    pairs: list[tuple[int, int]] = []
+    for part in text.split("x"):
+        start, colon, end = part.partition(":")
+        hint = "padding is N, AxB, start:end, s1:e1xs2:e2, valid, same or full"
+        if not _INTEGER.match(start) or (colon and not _INTEGER.match(end)):
+            raise where.error(f"bad padding '{text}'", hint=hint)
+        first = read_int(start, where, what="padding", minimum=0)
+        pairs.append((first, read_int(end, where, what="padding", minimum=0) if colon else first))
+    return Padding(pairs=tuple(pairs))
+
+
+def read_bool(text: str, where: Where, *, what: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise where.error(f"{what} must be yes or no, got '{text}'", hint="use yes/no, true/false or 1/0")
+
+
+def read_label(text: str, where: Where) -> str:
+    if not IDENTIFIER.match(text):
+        raise where.error(
+            f"'{text}' is not a valid label", hint="labels are letters, digits and '_', not starting with a digit"
+        )
+    return text
+
+
+def read_rate(text: str, where: Where) -> Fraction:
+    if not _DECIMAL.match(text):
+        raise where.error(f"rate must be a decimal number like 0.5, got '{text}'")
+    rate = Fraction(text)
+    if rate >= 1:
+        raise where.error(f"rate must be below 1, got {text}", hint="dropout rate is the fraction dropped, e.g. 0.5")
+    return rate
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDef:
+    """A key of the format: its canonical letter, long alias, the LayerSpec field and its reader."""
+
+    name: str
+    alias: str | None
+    field: str
+    read: Callable[[str, Where], Any]
+
+
+KEYS: tuple[KeyDef, ...] = (
+    KeyDef("F", "kernel", "kernel", lambda t, w: read_dims(t, w, what="kernel size F", minimum=1)),
+    KeyDef("S", "stride", "stride", lambda t, w: read_dims(t, w, what="stride S", minimum=1)),
+    KeyDef("P", "padding", "padding", read_padding),
+    KeyDef("K", "filters", "filters", lambda t, w: read_int(t, w, what="filter count K", minimum=1)),
+    KeyDef("D", "dilation", "dilation", lambda t, w: read_dims(t, w, what="dilation D", minimum=1)),
+    KeyDef("G", "groups", "groups", lambda t, w: read_int(t, w, what="groups G", minimum=1)),
+    KeyDef("M", "multiplier", "multiplier", lambda t, w: read_int(t, w, what="depth multiplier M", minimum=1)),
+    KeyDef("OP", "output_padding", "output_padding", lambda t, w: read_dims(t, w, what="output padding OP", minimum=0)),
+    KeyDef("bias", None, "bias", lambda t, w: read_bool(t, w, what="bias")),
+    KeyDef("trainable", None, "trainable", lambda t, w: read_bool(t, w, what="trainable")),
+    KeyDef("from", None, "source", read_label),
+    KeyDef("rate", None, "rate", read_rate),
+)
+
+#: every accepted key spelling (case-sensitive) -> its definition
+KEY_SPELLINGS: dict[str, KeyDef] = {
+    spelling: key for key in KEYS for spelling in (key.name, key.alias) if spelling is not None
+}

@@ -69,6 +69,14 @@ def maximum(a: Dim, b: Dim) -> Dim:
     return normalize(sympy.Max(a, b))
 
 
+def minimum(a: Dim, b: Dim) -> Dim:
+    if isinstance(a, int) and isinstance(b, int):
+        return min(a, b)
+    import sympy
+
+    return normalize(sympy.Min(a, b))
+
+
 def product(values: tuple[Dim, ...] | list[Dim]) -> Dim:
     result: Dim = 1
     for value in values:

@@ -5,8 +5,8 @@ one formula serves both. Conventions (DESIGN.md §2-§3):
 
 * conv / floor pooling: ``O = floor((I + Ps + Pe - Fe) / S) + 1`` with
   ``Fe = D*(F-1) + 1`` (PyTorch ``Conv*d``/``*Pool*d``);
-* ceil pooling: ``O = ceil(...) + 1``, minus one when the last window would start
-  in the end padding (PyTorch's ``pooling_output_shape``);
+* ceil pooling: ``O = ceil(...) + 1``, less any window that would start in the end
+  padding (PyTorch's ``pooling_output_shape`` decrement, generalised);
 * transposed conv: ``O = (I-1)*S - Ps - Pe + Fe + OP`` (PyTorch ``ConvTranspose*d``);
 * ``same`` is TensorFlow/Keras ``SAME``: total ``T = max((ceil(I/S)-1)*S + Fe - I, 0)``,
   the odd pixel at the end; ``full`` pads ``Fe - 1`` on both sides.
@@ -14,7 +14,7 @@ one formula serves both. Conventions (DESIGN.md §2-§3):
 
 from __future__ import annotations
 
-from cnncalc.dims import Dim, ceil_div, floor_div, maximum
+from cnncalc.dims import Dim, ceil_div, floor_div, maximum, minimum
 from cnncalc.spec.model import PaddingMode
 
 
@@ -52,13 +52,10 @@ def pool_output_size(
     if not ceil_mode:
         return conv_output_size(size, kernel, stride, pad, dilation)
     span = size + pad[0] + pad[1] - effective_kernel(kernel, dilation)
-    out = ceil_div(span, stride) + 1
-    last_start = (out - 1) * stride
-    if isinstance(last_start, int) and isinstance(size, int) and isinstance(pad[0], int):
-        return out - 1 if last_start >= size + pad[0] else out
-    import sympy
-
-    return sympy.Piecewise((out - 1, sympy.Ge(last_start, size + pad[0])), (out, True))
+    # Windows start at 0, S, 2S, ... while the previous one has not reached the end;
+    # any that would start in the end padding is dropped. With the padding PyTorch
+    # accepts (at most half the window) that is at most one, PyTorch's "O -= 1".
+    return minimum(ceil_div(span, stride) + 1, floor_div(size + pad[0] - 1, stride) + 1)
 
 
 def transposed_output_size(

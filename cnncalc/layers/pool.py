@@ -41,6 +41,13 @@ def compute_pool(ctx: LayerContext) -> Computed:
             extra.append(
                 f"padding {biggest} on {dim_name(rank, axis)} is more than half the window ({half}): PyTorch refuses this pooling"
             )
+        size = as_int(shape.spatial[axis])
+        window_span = effective_kernel(window.kernel[axis], window.dilation[axis])
+        if size is not None and window_span > size:
+            extra.append(
+                f"the window ({window_span}) is larger than the input ({size}) on {dim_name(rank, axis)}:"
+                " PyTorch's AvgPool3d refuses this, its other pools accept it"
+            )
     if not ceil_mode:
         extra.extend(coverage_warnings(ctx, window))
     return Computed(

@@ -56,8 +56,17 @@ def _number_hint(text: str) -> str | None:
     return None
 
 
+_DIMS = re.compile(r"[0-9]+(x[0-9]+)*\Z")
+
+
 def read_dims(text: str, where: Where, *, what: str, minimum: int) -> tuple[int, ...]:
     """``3`` (all dims) or ``3x5`` (one per dim)."""
+    if not _DIMS.match(text):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise where.error(
+            f"{what} must be a whole number or one per dim joined by 'x' (like 3 or 3x5), got '{shown}'",
+            hint=_number_hint(text),
+        )
     return tuple(read_int(part, where, what=what, minimum=minimum) for part in text.split("x"))
 
 

@@ -1,0 +1,49 @@
+"""Shared fixtures: golden files (rewrite on purpose with --update-golden) and CLI helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import cnncalc
+from cnncalc.analysis import Report
+from cnncalc.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with ``golden/NAME`` next to the test module."""
+
+    def check(name: str, text: str) -> None:
+        path = Path(request.node.fspath).parent / "golden" / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"missing golden file {path}; run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}; run pytest --update-golden"
+
+    return check
+
+
+def summarize(text: str) -> Report:
+    return cnncalc.analyze(cnncalc.parse(text, "test.arch"))
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., object]:
+    """Invoke the app with fixed width and no colour; returns the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | None = None) -> object:
+        return runner.invoke(app, list(args), input=stdin, env={"COLUMNS": "160", "NO_COLOR": "1"})
+
+    return invoke

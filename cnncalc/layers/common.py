@@ -133,9 +133,13 @@ def output_sizes(
 
 
 def coverage_warnings(ctx: LayerContext, window: Window) -> tuple[str, ...]:
-    """Warn when real input rows at the end are never covered by a floor-mode window."""
+    """Warn when real input positions at the end are never covered by a floor-mode window.
+
+    Only positions of the input count: a remainder that falls in the end padding
+    loses nothing (ResNet's 7x7/2 stem on 224 drops one padded column only).
+    """
     rank = len(ctx.input.spatial)
-    warnings: list[str] = []
+    lost_by_dim: dict[tuple[int, int, int], list[str]] = {}
     for axis, size in enumerate(ctx.input.spatial):
         ps, pe = window.padding[axis]
         concrete = (as_int(size), as_int(ps), as_int(pe))
@@ -145,8 +149,9 @@ def coverage_warnings(ctx: LayerContext, window: Window) -> tuple[str, ...]:
         lost = uncovered_input(concrete[0], k, s, (concrete[1], concrete[2]), d)
         if lost:
             span = concrete[0] + concrete[1] + concrete[2] - effective_kernel(k, d)
-            warnings.append(
-                f"stride {s} does not divide I + Ps + Pe - Fe = {span} on {dim_name(rank, axis)}: "
-                f"the last {lost} input row(s) are never covered"
-            )
-    return tuple(warnings)
+            lost_by_dim.setdefault((s, span, lost), []).append(dim_name(rank, axis))
+    return tuple(
+        f"stride {s} does not divide I + Ps + Pe - Fe = {span} on {' and '.join(names)}: "
+        f"the last {lost} input position(s) there are never covered"
+        for (s, span, lost), names in lost_by_dim.items()
+    )

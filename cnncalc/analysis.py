@@ -162,7 +162,8 @@ def _run_layer(
     kind = REGISTRY[spec.kind]
     first = _lookup(spec.source, frames, spec, "from", source) if spec.source is not None else current
     operands = [
-        _lookup(name, frames, spec, f"operand{position}", source) for position, name in enumerate(spec.operands, start=1)
+        _lookup(name, frames, spec, f"operand{position}", source)
+        for position, name in enumerate(spec.operands, start=1)
     ]
     inputs = (first[0], *(shape for shape, _ in operands))
     computed: Computed = kind.compute(LayerContext(spec, inputs, source))

@@ -17,6 +17,9 @@ from typer.core import TyperGroup
 from cnncalc import __version__
 from cnncalc.errors import CnncalcError
 
+#: exit code for a bug in cnncalc itself (never for bad input, which is 1 or 2)
+INTERNAL_ERROR = 70
+
 
 class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
@@ -25,6 +28,20 @@ class _Group(TyperGroup):
         except CnncalcError as error:
             typer.echo(error.render(), err=True)
             raise typer.Exit(error.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except RecursionError:
+            typer.echo("error: the input nests too deeply to process", err=True)
+            raise typer.Exit(1) from None
+        except Exception as error:  # a bug: say so plainly instead of a traceback
+            if os.environ.get("CNNCALC_DEBUG"):
+                raise
+            typer.echo(
+                f"internal error: {type(error).__name__}: {error} — this is a bug in cnncalc; "
+                "please report it with the input (CNNCALC_DEBUG=1 shows the traceback)",
+                err=True,
+            )
+            raise typer.Exit(INTERNAL_ERROR) from None
 
 
 app = typer.Typer(
@@ -79,7 +96,9 @@ def summary(
     file: FileArg,
     json_output: JsonOpt = False,
     input_dims: InputOpt = None,
-    dtype: Annotated[str, typer.Option(help="element type for activation memory: float32, float16, bfloat16, float64, int8")] = "float32",
+    dtype: Annotated[
+        str, typer.Option(help="element type for activation memory: float32, float16, bfloat16, float64, int8")
+    ] = "float32",
     no_color: NoColorOpt = False,
 ) -> None:
     """Per-layer shapes, padding, params, MACs and receptive field, then totals.
@@ -89,7 +108,9 @@ def summary(
     from cnncalc.analysis import BYTES_PER_ELEMENT
 
     if dtype not in BYTES_PER_ELEMENT:
-        raise typer.BadParameter(f"unknown dtype {dtype!r}; use one of {', '.join(BYTES_PER_ELEMENT)}", param_hint="--dtype")
+        raise typer.BadParameter(
+            f"unknown dtype {dtype!r}; use one of {', '.join(BYTES_PER_ELEMENT)}", param_hint="--dtype"
+        )
     report = _analyze(file, input_dims)
     if json_output:
         from cnncalc.render.json_report import dumps, summary_json

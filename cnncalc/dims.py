@@ -89,7 +89,7 @@ def is_positive(value: Dim) -> bool | None:
     concrete = as_int(value)
     if concrete is not None:
         return concrete >= 1
-    answer = (value - 1).is_nonnegative
+    answer = getattr(value - 1, "is_nonnegative", None)
     return None if answer is None else bool(answer)
 
 

@@ -45,7 +45,7 @@ def apply_window(field: FieldState, window: Window) -> FieldState:
     if not isinstance(field, Field):
         return field
     size, jump, padding = [], [], []
-    for axis, (r, j, p) in enumerate(zip(field.size, field.jump, field.padding)):
+    for axis, (r, j, p) in enumerate(zip(field.size, field.jump, field.padding, strict=True)):
         size.append(r + (effective_kernel(window.kernel[axis], window.dilation[axis]) - 1) * j)
         padding.append(p + window.padding[axis][0] * j)
         jump.append(j * window.stride[axis])
@@ -77,6 +77,9 @@ def merge_fields(fields: Sequence[FieldState]) -> tuple[FieldState, bool]:
         jump.append(widest.jump[axis])
         padding.append(widest.padding[axis])
         for other in concrete:
-            if other.jump[axis] != widest.jump[axis] or normalize(_centre_twice(other, axis) - _centre_twice(widest, axis)) != 0:
+            if (
+                other.jump[axis] != widest.jump[axis]
+                or normalize(_centre_twice(other, axis) - _centre_twice(widest, axis)) != 0
+            ):
                 aligned = False
     return Field(size=tuple(size), jump=tuple(jump), padding=tuple(padding)), aligned

@@ -269,7 +269,10 @@ def test_invalid_utf8(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
     path.write_bytes(b"input 8x8x1\nconv K=1 F=3 # caf\xe9\n")
     result = run_cli("summary", str(path))
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr == f"{path}:2:19: error: the file is not valid UTF-8 (byte 0xe9) (hint: save the file as UTF-8 text)\n"
+    assert (
+        result.stderr
+        == f"{path}:2:19: error: the file is not valid UTF-8 (byte 0xe9) (hint: save the file as UTF-8 text)\n"
+    )
 
 
 def test_missing_file_is_bad_usage(run_cli: Callable[..., Any]) -> None:

@@ -60,7 +60,9 @@ def test_conv_size_counts_the_windows(size: int, kernel: int, stride: int, start
 
 
 @given(sizes, kernels, strides, pads, pads, dilations)
-def test_ceil_pool_size_follows_pytorch_rule(size: int, kernel: int, stride: int, start: int, end: int, dilation: int) -> None:
+def test_ceil_pool_size_follows_pytorch_rule(
+    size: int, kernel: int, stride: int, start: int, end: int, dilation: int
+) -> None:
     span = dilation * (kernel - 1) + 1
     if span > size + start + end:
         return

@@ -12,7 +12,9 @@ import difflib
 from cnncalc.layers import conv, dense, elementwise, merge, pool
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
 
-REGISTRY: dict[str, LayerKind] = {kind.name: kind for family in (conv, pool, dense, elementwise, merge) for kind in family.KINDS}
+REGISTRY: dict[str, LayerKind] = {
+    kind.name: kind for family in (conv, pool, dense, elementwise, merge) for kind in family.KINDS
+}
 
 #: every accepted spelling (lower case) -> canonical name
 SPELLINGS: dict[str, str] = {

@@ -43,7 +43,8 @@ def per_dim(ctx: LayerContext, value: tuple[int, ...] | None, key: str, default:
         return chosen * rank
     if len(chosen) != rank:
         raise ctx.fail(
-            f"{key}={'x'.join(map(str, chosen))} gives {len(chosen)} dims, but the input {ctx.input} has {rank} spatial dim(s)",
+            f"{key}={'x'.join(map(str, chosen))} gives {len(chosen)} dims, "
+            f"but the input {ctx.input} has {rank} spatial dim(s)",
             key=key,
             hint=f"give one number for all dims or exactly {rank} joined by 'x'",
         )
@@ -85,7 +86,8 @@ def resolve_window(
             pair = mode_padding(mode, size, kernel[axis], stride[axis], dilation[axis])
             if mode == "same" and pair[0] != pair[1] and as_int(pair[0]) is not None:
                 warnings.append(
-                    f"'same' padding on {dim_name(rank, axis)} is asymmetric {pair}: the extra goes at the end, as in TensorFlow"
+                    f"'same' padding on {dim_name(rank, axis)} is asymmetric {pair}: "
+                    "the extra goes at the end, as in TensorFlow"
                 )
             pads.append(pair)
     else:

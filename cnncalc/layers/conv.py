@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cnncalc.dims import product
 from cnncalc.geometry import conv_output_size, transposed_output_size
+from cnncalc.spec.model import PaddingMode
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
 from cnncalc.layers.common import (
     SizeRule,
@@ -22,7 +23,7 @@ from cnncalc.layers.common import (
 
 _CONV_FORMULA = "floor((I + Ps + Pe - Fe)/S) + 1 = floor(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
 _DECONV_FORMULA = "(I - 1)*S - Ps - Pe + Fe + OP = ({I} - 1)*{S} - {Ps} - {Pe} + {Fe} + {OP}"
-_ALL_MODES = frozenset({"valid", "same", "full"})
+_ALL_MODES: frozenset[PaddingMode] = frozenset({"valid", "same", "full"})
 
 
 def _floor_rule(window: Window) -> SizeRule:
@@ -41,7 +42,7 @@ def _check_groups(ctx: LayerContext, channels: int, filters: int, groups: int) -
 
 
 def compute_conv(ctx: LayerContext) -> Computed:
-    shape = spatial_input(ctx)
+    spatial_input(ctx)
     channels = channels_of(ctx)
     filters = ctx.spec.filters or 0
     groups = ctx.spec.groups or 1
@@ -52,7 +53,7 @@ def compute_conv(ctx: LayerContext) -> Computed:
     return Computed(
         output=Shape(spatial=sizes, channels=filters),
         window=window,
-        trainable_params=(taps + ctx.spec.bias) * filters,
+        trainable_params=(taps + int(ctx.spec.bias)) * filters,
         macs=product(list(sizes)) * filters * taps,
         warnings=warnings + coverage_warnings(ctx, window),
     )
@@ -68,7 +69,7 @@ def compute_dwconv(ctx: LayerContext) -> Computed:
     return Computed(
         output=Shape(spatial=sizes, channels=out_channels),
         window=window,
-        trainable_params=(taps + ctx.spec.bias) * out_channels,
+        trainable_params=(taps + int(ctx.spec.bias)) * out_channels,
         macs=product(list(sizes)) * out_channels * taps,
         warnings=warnings + coverage_warnings(ctx, window),
     )
@@ -85,7 +86,8 @@ def compute_deconv(ctx: LayerContext) -> Computed:
     for axis, op in enumerate(extra):
         if op >= max(window.stride[axis], window.dilation[axis]):
             raise ctx.fail(
-                f"output padding OP={op} must be smaller than the stride ({window.stride[axis]}) or the dilation ({window.dilation[axis]})",
+                f"output padding OP={op} must be smaller than the stride ({window.stride[axis]}) "
+                f"or the dilation ({window.dilation[axis]})",
                 key="OP",
                 hint="PyTorch refuses larger output padding; it only picks among sizes the stride makes ambiguous",
             )
@@ -102,7 +104,7 @@ def compute_deconv(ctx: LayerContext) -> Computed:
     return Computed(
         output=Shape(spatial=sizes, channels=filters),
         window=window,
-        trainable_params=taps * channels * (filters // groups) + filters * ctx.spec.bias,
+        trainable_params=taps * channels * (filters // groups) + filters * int(ctx.spec.bias),
         macs=product(list(shape.spatial)) * channels * taps * (filters // groups),
         warnings=warnings,
     )

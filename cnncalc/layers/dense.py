@@ -6,13 +6,12 @@ from cnncalc.dims import product
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
 
 
-
 def compute_fc(ctx: LayerContext) -> Computed:
     features_in = product([*ctx.input.spatial, ctx.input.channels])
     units = ctx.spec.units or 0
     return Computed(
         output=Shape(spatial=(), channels=units),
-        trainable_params=(features_in + ctx.spec.bias) * units,
+        trainable_params=(features_in + int(ctx.spec.bias)) * units,
         macs=features_in * units,
     )
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
 
 
-
 def compute_add(ctx: LayerContext) -> Computed:
     first = ctx.input
-    for name, shape in zip(ctx.spec.operands, ctx.inputs[1:]):
+    for name, shape in zip(ctx.spec.operands, ctx.inputs[1:], strict=True):
         if shape != first:
             raise ctx.fail(
                 f"add needs equal shapes, but the current output is {first} and '{name}' is {shape}",
@@ -19,12 +18,13 @@ def compute_add(ctx: LayerContext) -> Computed:
 
 def compute_concat(ctx: LayerContext) -> Computed:
     first = ctx.input
-    for name, shape in zip(ctx.spec.operands, ctx.inputs[1:]):
+    for name, shape in zip(ctx.spec.operands, ctx.inputs[1:], strict=True):
         if shape.spatial != first.spatial:
             spatial = "x".join(map(str, first.spatial)) or "flat"
             other = "x".join(map(str, shape.spatial)) or "flat"
             raise ctx.fail(
-                f"concat joins on channels, so spatial dims must be equal, but the current output is {spatial} and '{name}' is {other}",
+                "concat joins on channels, so spatial dims must be equal, "
+                f"but the current output is {spatial} and '{name}' is {other}",
                 hint="pool or pad the larger path so both have the same spatial size",
             )
     channels = first.channels

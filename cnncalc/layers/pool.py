@@ -39,7 +39,8 @@ def compute_pool(ctx: LayerContext) -> Computed:
         biggest = max((p for p in (as_int(start), as_int(end)) if p is not None), default=0)
         if biggest > half:
             extra.append(
-                f"padding {biggest} on {dim_name(rank, axis)} is more than half the window ({half}): PyTorch refuses this pooling"
+                f"padding {biggest} on {dim_name(rank, axis)} is more than half the window ({half}): "
+                "PyTorch refuses this pooling"
             )
         size = as_int(shape.spatial[axis])
         window_span = effective_kernel(window.kernel[axis], window.dilation[axis])

@@ -7,8 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from cnncalc.analysis import Report
-from cnncalc.render import text as fmt
 from cnncalc.receptive import Field
+from cnncalc.render import text as fmt
 
 
 def _warnings(report: Report) -> list[Text]:
@@ -63,7 +63,8 @@ def render_summary(report: Report, *, dtype: str = "float32", bytes_per_element:
     summary = Text(
         "\n".join(
             [
-                f"Input: {fmt.shape(report.input_shape)}    Output: {fmt.shape(totals.output_shape)}    Layers: {len(report.rows)}",
+                f"Input: {fmt.shape(report.input_shape)}    Output: {fmt.shape(totals.output_shape)}"
+                f"    Layers: {len(report.rows)}",
                 f"Params: {fmt.number(totals.total_params)} total = {fmt.number(totals.trainable_params)} trainable"
                 f" + {fmt.number(totals.non_trainable_params)} non-trainable",
                 f"MACs: {fmt.number(totals.macs)}    FLOPs (2 x MACs): {fmt.number(totals.flops)}",

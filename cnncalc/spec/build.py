@@ -46,10 +46,10 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
             key = KEY_SPELLINGS.get(key_text)
             if key is None:
                 spellings = [k for k in KEY_SPELLINGS if KEY_SPELLINGS[k].name in allowed]
-                close = [k for k in spellings if k.lower() == key_text.lower()] or difflib.get_close_matches(
+                matches = [k for k in spellings if k.lower() == key_text.lower()] or difflib.get_close_matches(
                     key_text, spellings, n=1, cutoff=0.5
                 )
-                hint = f"did you mean '{close[0]}'?" if close else f"{kind.name} takes {', '.join(allowed)}"
+                hint = f"did you mean '{matches[0]}'?" if matches else f"{kind.name} takes {', '.join(allowed)}"
                 raise where(token).error(f"unknown key '{key_text}' for {kind.name}", hint=hint)
             if key.name not in allowed:
                 raise where(token).error(
@@ -77,11 +77,11 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
         else:
             raise where(token).error(f"unexpected '{token.text}' after {kind_token.text}", hint=_usage(kind))
 
-    for key in sorted(kind.required):
-        if KEY_SPELLINGS[key].field not in fields:
-            alias = KEY_SPELLINGS[key].alias
+    for name in sorted(kind.required):
+        if KEY_SPELLINGS[name].field not in fields:
+            alias = KEY_SPELLINGS[name].alias
             raise where(kind_token).error(
-                f"{kind.name} needs {key}" + (f" ({alias})" if alias else ""), hint=_usage(kind)
+                f"{kind.name} needs {name}" + (f" ({alias})" if alias else ""), hint=_usage(kind)
             )
     if kind.positional == "units" and "units" not in fields:
         raise where(kind_token).error(f"{kind.name} needs its number of units", hint=_usage(kind))

@@ -36,12 +36,13 @@ def _decode(text: str, source: str) -> Any:
     decoder = json.JSONDecoder(object_pairs_hook=_pairs)
 
     def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
-        value, end = json.decoder.JSONObject(s_and_end, *args)
+        value, end = json.decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
         value.offset = s_and_end[1] - 1
         return value, end
 
     decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the C scanner would skip parse_object
+    # the C scanner would skip parse_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         return decoder.decode(text)
     except json.JSONDecodeError as error:
@@ -90,7 +91,9 @@ class _Reader:
                 else:
                     raise where.error(f"bad value for '{key}': {json.dumps(item)}")
             return "x".join(parts)
-        raise where.error(f"bad value for '{key}': {json.dumps(value)}", hint="use a number, a string or a list of numbers")
+        raise where.error(
+            f"bad value for '{key}': {json.dumps(value)}", hint="use a number, a string or a list of numbers"
+        )
 
     def layers(self, items: Any, where: Where, depth: int) -> tuple[Node, ...]:
         if not isinstance(items, list):
@@ -105,12 +108,14 @@ class _Reader:
                 raise here.error(f"a layer must be an object, got {json.dumps(item)[:40]}")
             kind = item.get("kind")
             if not isinstance(kind, str):
-                raise here.error("a layer object needs a \"kind\" string", hint='e.g. {"kind": "conv", "K": 32, "F": 3}')
+                raise here.error('a layer object needs a "kind" string', hint='e.g. {"kind": "conv", "K": 32, "F": 3}')
             if kind == "repeat":
                 unknown = set(item) - {"kind", "count", "layers"}
                 if unknown:
                     raise here.error(f"repeat takes count and layers, not {sorted(unknown)[0]}")
-                count = read_int(self.value_text("count", item.get("count"), here), here, what="repeat count", minimum=1)
+                count = read_int(
+                    self.value_text("count", item.get("count"), here), here, what="repeat count", minimum=1
+                )
                 body = self.layers(item.get("layers"), here, depth + 1)
                 if not body:
                     raise here.error("repeat block is empty")
@@ -157,18 +162,21 @@ def parse_json(text: str, source: str) -> Arch:
         unknown = set(document) - {"input", "layers"}
         if unknown or "input" not in document:
             raise top.error(
-                "a JSON architecture object has keys \"input\" and \"layers\"",
+                'a JSON architecture object has keys "input" and "layers"',
                 hint='e.g. {"input": "32x32x1", "layers": [...]}',
             )
         input_value, layers, input_where = document["input"], document.get("layers", []), top
-    elif isinstance(document, list) and document and isinstance(document[0], dict) and document[0].get("kind") == "input":
+    elif (
+        isinstance(document, list) and document and isinstance(document[0], dict) and document[0].get("kind") == "input"
+    ):
         first = document[0]
         input_where = reader.where(first)
         input_value = first.get("shape", first.get("dims"))
         layers = document[1:]
     else:
         raise top.error(
-            "a JSON architecture is a list starting with {\"kind\": \"input\", \"shape\": ...} or an object with \"input\" and \"layers\""
+            'a JSON architecture is a list starting with {"kind": "input", "shape": ...} '
+            'or an object with "input" and "layers"'
         )
     dims = parse_dims(reader.value_text("input", input_value, input_where), input_where)
     body = reader.layers(layers, top, 0)

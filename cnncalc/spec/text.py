@@ -93,7 +93,9 @@ def parse(text: str, source: str = "<string>") -> Arch:
         else:
             input_spec = _statement(segment, source, number, stack[-1], input_spec)
     if pending is not None:
-        raise Where(source, pending[0], pending[1]).error(f"'repeat {pending[2]}' has no block", hint="write 'repeat N {'")
+        raise Where(source, pending[0], pending[1]).error(
+            f"'repeat {pending[2]}' has no block", hint="write 'repeat N {'"
+        )
     if len(stack) > 1:
         block = stack[-1]
         raise Where(source, block.line, block.column).error(
@@ -150,12 +152,15 @@ def _statement(
         label = Token(head, first.column)
         rest = ([Token(tail, first.column + len(head) + 1)] if tail else []) + segment[1:]
         if not rest:
-            raise Where(source, line, first.column).error(f"label '{head}:' names no layer", hint="write 'label: KIND ...'")
+            raise Where(source, line, first.column).error(
+                f"label '{head}:' names no layer", hint="write 'label: KIND ...'"
+            )
     layer = build_layer(source, line, label, rest[0], rest[1:])
     if layer.label is not None:
         if layer.label in block.labels:
             raise Where(source, line, first.column).error(
-                f"label '{layer.label}' is already defined in this scope", hint="labels must be unique; pick another name"
+                f"label '{layer.label}' is already defined in this scope",
+                hint="labels must be unique; pick another name",
             )
         block.labels.add(layer.label)
     block.body.append(layer)

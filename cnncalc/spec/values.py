@@ -49,7 +49,7 @@ def read_int(text: str, where: Where, *, what: str, minimum: int) -> int:
 
 
 def _number_hint(text: str) -> str | None:
-    if "**" in text or "e" in text.lower() and any(c.isdigit() for c in text):
+    if "**" in text or ("e" in text.lower() and any(c.isdigit() for c in text)):
         return "write the number out in digits"
     if text.startswith("-"):
         return "negative values are not allowed"

@@ -67,7 +67,13 @@ def test_conv_matches_pytorch(case: dict[str, Any]) -> None:
         f" G={c['groups']} P={pad_text} bias={'yes' if c['bias'] else 'no'}"
     )
     module = CONV[c["rank"]](
-        c["channels"], c["filters"], c["kernel"], stride=c["stride"], dilation=c["dilation"], groups=c["groups"], bias=c["bias"]
+        c["channels"],
+        c["filters"],
+        c["kernel"],
+        stride=c["stride"],
+        dilation=c["dilation"],
+        groups=c["groups"],
+        bias=c["bias"],
     )
     _compare(c["spatial"] + [c["channels"]], line, module, c["spatial"], c["channels"], c["padding"])
 
@@ -91,7 +97,7 @@ def test_deconv_matches_pytorch(case: dict[str, Any], data: st.DataObject) -> No
     c = case
     rank = c["rank"]
     pads = [data.draw(st.integers(0, 3)) for _ in range(rank)]
-    extra = [data.draw(st.integers(0, max(s, d) - 1)) for s, d in zip(c["stride"], c["dilation"])]
+    extra = [data.draw(st.integers(0, max(s, d) - 1)) for s, d in zip(c["stride"], c["dilation"], strict=True)]
     line = (
         f"deconv K={c['filters']} F={_dims(c['kernel'])} S={_dims(c['stride'])} D={_dims(c['dilation'])}"
         f" G={c['groups']} P={_dims(pads)} OP={_dims(extra)} bias={'yes' if c['bias'] else 'no'}"
@@ -116,15 +122,17 @@ def test_pooling_matches_pytorch(case: dict[str, Any], ceil_mode: bool, op: str)
     c = case
     rank = c["rank"]
     kernel = c["kernel"]
-    pads = [min(p, k // 2) for (p, _), k in zip(c["padding"], kernel)]  # PyTorch's limit: half the window
+    pads = [min(p, k // 2) for (p, _), k in zip(c["padding"], kernel, strict=True)]  # PyTorch's limit: half the window
     dilation = c["dilation"] if op == "max" else [1] * rank
     line = f"{op}pool F={_dims(kernel)} S={_dims(c['stride'])} P={_dims(pads)}" + (" ceil" if ceil_mode else "")
     if op == "max":
         line += f" D={_dims(dilation)}"
-        module: nn.Module = MAXPOOL[rank](kernel, stride=c["stride"], padding=pads, dilation=dilation, ceil_mode=ceil_mode)
+        module: nn.Module = MAXPOOL[rank](
+            kernel, stride=c["stride"], padding=pads, dilation=dilation, ceil_mode=ceil_mode
+        )
     else:
         module = AVGPOOL[rank](kernel, stride=c["stride"], padding=pads, ceil_mode=ceil_mode)
-        if rank == 3 and any(k > i for k, i in zip(kernel, c["spatial"])):
+        if rank == 3 and any(k > i for k, i in zip(kernel, c["spatial"], strict=True)):
             # PyTorch's AvgPool3d alone refuses a window larger than the unpadded input,
             # which its 1-D/2-D and max siblings accept; cnncalc computes it and warns.
             try:
@@ -139,7 +147,7 @@ def test_pooling_matches_pytorch(case: dict[str, Any], ceil_mode: bool, op: str)
 @SETTINGS
 @given(st.lists(st.integers(1, 6), min_size=0, max_size=3), st.integers(1, 5), st.integers(1, 7), st.booleans())
 def test_fc_matches_pytorch_linear(spatial: list[int], channels: int, units: int, bias: bool) -> None:
-    dims = spatial + [channels]
+    dims = [*spatial, channels]
     ours = _cnncalc(dims, f"fc {units} bias={'yes' if bias else 'no'}")
     module = nn.Sequential(nn.Flatten(), nn.Linear(channels * _prod(spatial), units, bias=bias))
     theirs = measure(module, spatial, channels)

@@ -1,0 +1,174 @@
+"""The command line: golden outputs, stdin, JSON architectures, overrides, and start-up cost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cnncalc import __version__
+from tests.conftest import ROOT
+
+EXAMPLES = ROOT / "examples"
+
+
+def _example(name: str) -> str:
+    return str(EXAMPLES / name)
+
+
+@pytest.mark.parametrize("name", ["lenet5", "inception_module", "residual_block", "homework_same"])
+def test_summary_table_golden(run_cli: Callable[..., Any], golden: Callable[[str, str], None], name: str) -> None:
+    result = run_cli("summary", f"examples/{name}.arch")
+    assert result.exit_code == 0, result.stderr
+    golden(f"summary_{name}.txt", result.stdout)
+    # The per-row params add up to the total printed under the table.
+    rows = [line.split("│") for line in result.stdout.splitlines() if line.startswith("│")]
+    row_sum = sum(
+        int(cells[8].strip().replace(",", "")) + int(cells[9].strip().replace(",", ""))
+        for cells in rows
+        if cells[1].strip()
+    )
+    total_line = next(line for line in result.stdout.splitlines() if line.startswith("Params:"))
+    assert f"Params: {row_sum:,} total" in total_line
+
+
+@pytest.mark.parametrize("name", ["lenet5", "inception_module", "residual_block"])
+def test_summary_json_golden(run_cli: Callable[..., Any], golden: Callable[[str, str], None], name: str) -> None:
+    result = run_cli("summary", f"examples/{name}.arch", "--json")
+    assert result.exit_code == 0, result.stderr
+    golden(f"summary_{name}.json", result.stdout)
+    document = json.loads(result.stdout)
+    assert document["schema"] == "cnncalc.summary/1"
+    assert sum(layer["trainable_params"] for layer in document["layers"]) == document["totals"]["trainable_params"]
+
+
+def test_json_has_every_key_of_the_contract(run_cli: Callable[..., Any]) -> None:
+    document = json.loads(run_cli("summary", _example("lenet5.arch"), "--json").stdout)
+    assert set(document) == {"schema", "input", "layers", "totals"}
+    expected = {
+        "index", "line", "label", "kind", "input_shape", "output_shape", "kernel", "stride", "dilation", "padding",
+        "trainable_params", "non_trainable_params", "macs", "flops", "activations", "receptive_field", "warnings",
+    }  # fmt: skip
+    for layer in document["layers"]:
+        assert set(layer) == expected
+    assert set(document["totals"]) == {
+        "trainable_params", "non_trainable_params", "total_params", "macs", "flops", "output_shape", "receptive_field",
+    }  # fmt: skip
+    fc = document["layers"][4]
+    assert fc["kernel"] is None and fc["padding"] is None and fc["receptive_field"] is None
+
+
+def test_receptive_field_golden(run_cli: Callable[..., Any], golden: Callable[[str, str], None]) -> None:
+    table = run_cli("receptive-field", "examples/inception_module.arch")
+    assert table.exit_code == 0
+    golden("receptive_inception_module.txt", table.stdout)
+    document = json.loads(run_cli("receptive-field", "examples/inception_module.arch", "--json").stdout)
+    assert document["schema"] == "cnncalc.receptive_field/1"
+    assert document["totals"]["receptive_field"] == {"size": [13, 13], "jump": [2, 2], "effective_padding": [5, 5]}
+
+
+def test_stdin_and_json_architecture_give_the_same_numbers(run_cli: Callable[..., Any]) -> None:
+    text = (EXAMPLES / "lenet5.arch").read_text()
+    from_stdin = json.loads(run_cli("summary", "-", "--json", stdin=text).stdout)
+    as_json = json.dumps(
+        {
+            "input": [32, 32, 1],
+            "layers": [
+                {"kind": "conv", "filters": 6, "kernel": 5},
+                {"kind": "avgpool", "F": 2},
+                {"kind": "conv", "K": 16, "F": [5, 5]},
+                {"kind": "avgpool", "F": 2},
+                {"kind": "fc", "N": 120},
+                {"kind": "relu"},
+                {"kind": "fc", "units": 84},
+                {"kind": "relu"},
+                {"kind": "fc", "N": 10},
+                {"kind": "softmax"},
+            ],
+        }
+    )
+    from_json = json.loads(run_cli("summary", "-", "--json", stdin=as_json).stdout)
+    strip = lambda doc: [{k: v for k, v in layer.items() if k != "line"} for layer in doc["layers"]]  # noqa: E731
+    assert strip(from_stdin) == strip(from_json)
+    assert from_stdin["totals"] == from_json["totals"]
+
+
+def test_json_architecture_with_blocks_labels_and_padding_pairs(run_cli: Callable[..., Any]) -> None:
+    document = [
+        {"kind": "input", "shape": "8x8x4"},
+        {"kind": "repeat", "count": 2, "layers": [
+            {"kind": "identity", "label": "x"},
+            {"kind": "conv", "K": 4, "F": 2, "P": [[0, 1], [1, 0]], "bias": False},
+            {"kind": "add", "inputs": ["x"]},
+        ]},
+        {"kind": "maxpool", "F": 3, "S": 2, "ceil": True},
+    ]  # fmt: skip
+    result = run_cli("summary", "-", "--json", stdin=json.dumps(document, indent=1))
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["layers"][1]["padding"] == [[0, 1], [1, 0]]
+    assert out["totals"]["output_shape"] == [4, 4, 4]
+    assert out["totals"]["trainable_params"] == 2 * 4 * 4 * 4
+
+
+def test_input_override(run_cli: Callable[..., Any]) -> None:
+    document = json.loads(run_cli("summary", _example("homework_same.arch"), "--input", "64x64x3", "--json").stdout)
+    assert document["input"] == [64, 64, 3]
+    assert document["layers"][4]["output_shape"] == [32, 32, 32]
+
+
+def test_version_help_and_module_entry(run_cli: Callable[..., Any]) -> None:
+    assert run_cli("--version").stdout == f"cnncalc {__version__}\n"
+    for command in ("summary", "receptive-field"):
+        help_text = run_cli(command, "--help").stdout
+        assert "Example: cnncalc" in help_text
+    done = subprocess.run(
+        [sys.executable, "-m", "cnncalc", "summary", _example("lenet5.arch"), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout)["totals"]["trainable_params"] == 61_706
+
+
+def test_no_color_means_no_escape_codes(run_cli: Callable[..., Any]) -> None:
+    result = run_cli("summary", _example("lenet5.arch"), "--no-color")
+    assert "\x1b[" not in result.stdout
+
+
+def test_warnings_are_shown_under_the_table(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "w.arch"
+    path.write_text("input 8x8x1\nconv K=1 F=3 S=2 P=same\n")
+    result = run_cli("summary", str(path))
+    assert "warning: line 2 (#1 conv): 'same' padding on H is asymmetric (0, 1)" in result.stdout
+
+
+def _imported_modules(*args: str) -> set[str]:
+    code = (
+        "import sys; from cnncalc.cli import app\n"
+        "try:\n    app(list(sys.argv[1:]), prog_name='cnncalc')\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env={**os.environ, "COLUMNS": "160"}
+    )
+    return set(done.stderr.split())
+
+
+def test_numeric_json_path_imports_neither_sympy_nor_rich() -> None:
+    modules = _imported_modules("summary", _example("residual_block.arch"), "--json")
+    assert "sympy" not in modules and "rich" not in modules
+    assert "sympy" not in _imported_modules("summary", _example("residual_block.arch"))
+
+
+def test_symbolic_input_imports_sympy_and_stays_consistent(run_cli: Callable[..., Any]) -> None:
+    assert "sympy" in _imported_modules("summary", _example("lenet5.arch"), "--input", "NxNx1", "--json")
+    document = json.loads(run_cli("summary", _example("residual_block.arch"), "--input", "Nx56x64", "--json").stdout)
+    assert document["totals"]["output_shape"][1:] == [28, 128]
+    assert "N" in document["totals"]["output_shape"][0]

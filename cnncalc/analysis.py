@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnncalc.dims import Dim, product, symbol
+from cnncalc.dims import Dim, paused_gc, product, symbol
 from cnncalc.errors import Location, ShapeError
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Computed, LayerContext, Shape, Window
@@ -80,6 +80,8 @@ def input_shape(spec: InputSpec) -> Shape:
 
 
 _Output = tuple[Shape, FieldState]
+#: a layer's arithmetic depends only on its statement and its input shapes
+_Memo = dict[tuple[object, tuple[Shape, ...]], tuple[Computed, Dim]]
 
 
 @dataclass
@@ -93,6 +95,11 @@ class _Frame:
 
 def analyze(arch: Arch) -> Report:
     """Compute shapes, padding, params, MACs and receptive fields of every layer."""
+    with paused_gc():
+        return _analyze(arch)
+
+
+def _analyze(arch: Arch) -> Report:
     start = input_shape(arch.input)
     current: _Output = (start, input_field(len(start.spatial)))
     rows: list[LayerRow] = []
@@ -101,6 +108,7 @@ def analyze(arch: Arch) -> Report:
     non_trainable: Dim = 0
     macs: Dim = 0
     activations: Dim = 0
+    memo: _Memo = {}
     last_local: Field | None = current[1] if isinstance(current[1], Field) else None
     seen_global = isinstance(current[1], str) and current[1] == "global"
     while frames:
@@ -117,7 +125,7 @@ def analyze(arch: Arch) -> Report:
         if isinstance(node, Repeat):
             frames.append(_Frame(nodes=node.body, count=node.count, scope={}))
             continue
-        row, current = _run_layer(node, len(rows) + 1, current, frames, arch.source)
+        row, current = _run_layer(node, len(rows) + 1, current, frames, arch.source, memo)
         rows.append(row)
         if node.label is not None:
             assert frame.scope is not None
@@ -157,7 +165,7 @@ def _lookup(name: str, frames: list[_Frame], spec: LayerSpec, key: str, source: 
 
 
 def _run_layer(
-    spec: LayerSpec, index: int, current: _Output, frames: list[_Frame], source: str
+    spec: LayerSpec, index: int, current: _Output, frames: list[_Frame], source: str, memo: _Memo
 ) -> tuple[LayerRow, _Output]:
     kind = REGISTRY[spec.kind]
     first = _lookup(spec.source, frames, spec, "from", source) if spec.source is not None else current
@@ -165,8 +173,13 @@ def _run_layer(
         _lookup(name, frames, spec, f"operand{position}", source)
         for position, name in enumerate(spec.operands, start=1)
     ]
-    inputs = (first[0], *(shape for shape, _ in operands))
-    computed: Computed = kind.compute(LayerContext(spec, inputs, source))
+    inputs = (first[0], *(shape for shape, _ in operands)) if operands else (first[0],)
+    key = (spec.text or spec, inputs)  # text is cheaper to hash; hand-built specs have none
+    known = memo.get(key)
+    if known is None:
+        result = kind.compute(LayerContext(spec, inputs, source))
+        known = memo[key] = (result, product([*result.output.spatial, result.output.channels]))
+    computed, activations = known
     warnings = list(computed.warnings)
     field: FieldState
     if kind.receptive == "window" and computed.window is not None:
@@ -199,7 +212,7 @@ def _run_layer(
         trainable_params=params,
         non_trainable_params=frozen,
         macs=computed.macs,
-        activations=product([*output.spatial, output.channels]),
+        activations=activations,
         receptive_field=field,
         warnings=tuple(warnings),
     )

@@ -8,12 +8,31 @@ the numeric path never loads it.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
     import sympy
 
 Dim = Union[int, "sympy.Expr"]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector around allocation-heavy, cycle-free work.
+
+    Parsing and analysing a 100,000-layer file allocate millions of small acyclic
+    objects; the collector's repeated passes over them cost about a third of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def is_int(value: Dim) -> bool:

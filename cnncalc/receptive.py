@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Literal, Union
 
 from cnncalc.dims import Dim, normalize
-from cnncalc.geometry import effective_kernel
 from cnncalc.layers.base import Window
 
 
@@ -44,12 +43,12 @@ def apply_window(field: FieldState, window: Window) -> FieldState:
     """One windowed layer (conv, dwconv, pooling)."""
     if not isinstance(field, Field):
         return field
-    size, jump, padding = [], [], []
-    for axis, (r, j, p) in enumerate(zip(field.size, field.jump, field.padding, strict=True)):
-        size.append(r + (effective_kernel(window.kernel[axis], window.dilation[axis]) - 1) * j)
-        padding.append(p + window.padding[axis][0] * j)
-        jump.append(j * window.stride[axis])
-    return Field(size=tuple(size), jump=tuple(jump), padding=tuple(padding))
+    jumps = field.jump
+    return Field(
+        size=tuple(r + (span - 1) * j for r, span, j in zip(field.size, window.span, jumps, strict=True)),
+        jump=tuple(j * s for j, s in zip(jumps, window.stride, strict=True)),
+        padding=tuple(p + pad[0] * j for p, pad, j in zip(field.padding, window.padding, jumps, strict=True)),
+    )
 
 
 def _centre_twice(field: Field, axis: int) -> Dim:

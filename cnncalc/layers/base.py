@@ -40,6 +40,8 @@ class Window:
     stride: tuple[int, ...]
     dilation: tuple[int, ...]
     padding: tuple[tuple[Dim, Dim], ...]
+    #: effective kernel per dim, ``D*(F-1) + 1`` (computed once, used by the receptive field)
+    span: tuple[int, ...]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -101,7 +101,8 @@ def resolve_window(
                 hint=f"give one value for all dims or exactly {rank} joined by 'x'",
             )
         pads = list(pairs)
-    return Window(kernel=kernel, stride=stride, dilation=dilation, padding=tuple(pads)), tuple(warnings)
+    span = tuple(effective_kernel(k, d) for k, d in zip(kernel, dilation, strict=True))
+    return Window(kernel=kernel, stride=stride, dilation=dilation, padding=tuple(pads), span=span), tuple(warnings)
 
 
 def _mode_hint(kind: str, mode: str, allowed: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from cnncalc.dims import product
 from cnncalc.geometry import conv_output_size, transposed_output_size
-from cnncalc.spec.model import PaddingMode
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
 from cnncalc.layers.common import (
     SizeRule,
@@ -20,6 +19,7 @@ from cnncalc.layers.common import (
     resolve_window,
     spatial_input,
 )
+from cnncalc.spec.model import PaddingMode
 
 _CONV_FORMULA = "floor((I + Ps + Pe - Fe)/S) + 1 = floor(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
 _DECONV_FORMULA = "(I - 1)*S - Ps - Pe + Fe + OP = ({I} - 1)*{S} - {Ps} - {Pe} + {Fe} + {OP}"

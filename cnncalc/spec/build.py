@@ -96,6 +96,7 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
         label=None if label is None else read_label(label.text, where(label)),
         operands=tuple(operands),
         columns=columns,
+        text=" ".join([*([f"{label.text}:"] if label else []), kind_token.text, *(t.text for t in args)]),
         **fields,
     )
 

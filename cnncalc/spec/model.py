@@ -29,9 +29,13 @@ class Padding:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LayerSpec:
-    """One layer line. ``columns`` maps a canonical key (``F``, ``kind``...) to where it was written."""
+    """One layer line. ``columns`` maps a canonical key (``F``, ``kind``...) to where it was written.
 
-    line: int
+    The line number is not part of equality: the same statement is the same layer
+    wherever it stands, which lets the analysis reuse its arithmetic.
+    """
+
+    line: int = field(compare=False)
     column: int
     kind: str
     written_kind: str
@@ -52,6 +56,9 @@ class LayerSpec:
     rate: Fraction | None = None
     ceil: bool = False
     columns: dict[str, int] = field(default_factory=dict, compare=False)
+    #: the statement as written (label, kind, values); the same text always parses to
+    #: the same layer, so the analysis keys its memo on it
+    text: str = field(default="", compare=False)
 
     def column_of(self, key: str) -> int:
         """Column of a key's text, falling back to the layer's kind."""

@@ -8,17 +8,20 @@ explicit stack, so depth and length are limited only by the checks below.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
+from cnncalc.dims import paused_gc
 from cnncalc.errors import ArchError, Location
 from cnncalc.spec.build import Token, build_layer
-from cnncalc.spec.model import Arch, InputSpec, Node, Repeat
+from cnncalc.spec.model import Arch, InputSpec, LayerSpec, Node, Repeat
 from cnncalc.spec.values import IDENTIFIER, Where, read_int
 
 _TOKEN = re.compile(r"[{}]|[^\s{}]+")
 MAX_DEPTH = 100
 #: more executed layers than this is refused before anything is unrolled
 MAX_LAYERS = 1_000_000
+_SPEC_FIELDS = tuple(f.name for f in fields(LayerSpec) if f.name != "line")
 
 
 @dataclass
@@ -53,68 +56,157 @@ def parse_dims(text: str, where: Where) -> InputSpec:
 
 def parse(text: str, source: str = "<string>") -> Arch:
     """Parse architecture text; raise :class:`ArchError` at the first problem."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    input_spec: InputSpec | None = None
-    stack: list[_Block] = [_Block(line=0, column=0, count=1)]
-    pending: tuple[int, int, int] | None = None  # a 'repeat N' still waiting for its '{'
-    executed = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        content = raw.split("#", 1)[0]
+    return _Parser(source).run(text)
+
+
+class _Parser:
+    """One pass over the lines; blocks on an explicit stack, never recursion."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.input_spec: InputSpec | None = None
+        self.stack: list[_Block] = [_Block(line=0, column=0, count=1)]
+        self.pending: tuple[int, int, int] | None = None  # a 'repeat N' still waiting for its '{'
+        # A line identical to an earlier one (generated files, copy-pasted blocks) is the
+        # same statement at the same columns: it is tokenized and validated once.
+        self.parsed: dict[str, tuple[dict[str, Any], int]] = {}
+
+    def run(self, text: str) -> Arch:
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        with paused_gc():
+            for number, raw in enumerate(text.splitlines(), start=1):
+                content = raw.split("#", 1)[0]
+                known = self.parsed.get(content)
+                if known is not None and self.pending is None:
+                    self._append(LayerSpec(line=number, **known[0]), number, known[1])
+                    continue
+                tokens = [Token(m.group(), m.start() + 1) for m in _TOKEN.finditer(content)]
+                if not tokens:
+                    continue
+                if self.pending is None and "{" not in content and "}" not in content:
+                    self._segment(tokens, number, content)
+                else:
+                    self._braced_line(tokens, number)
+            return self._finish()
+
+    def _where(self, line: int, column: int) -> Where:
+        return Where(self.source, line, column)
+
+    def _braced_line(self, tokens: list[Token], number: int) -> None:
         segment: list[Token] = []
-        for match in _TOKEN.finditer(content):
-            token = Token(match.group(), match.start() + 1)
-            here = Where(source, number, token.column)
-            if pending is not None and token.text != "{":
-                raise here.error(f"expected '{{' after 'repeat {pending[2]}'", hint="write 'repeat N {'")
-            if token.text == "{":
-                if pending is None:
-                    pending = _repeat_header(segment, source, number, here)
-                    segment = []
-                if len(stack) > MAX_DEPTH:
-                    raise here.error(f"repeat blocks nest deeper than {MAX_DEPTH}")
-                stack.append(_Block(line=pending[0], column=pending[1], count=pending[2]))
-                pending = None
-            elif token.text == "}":
-                input_spec = _statement(segment, source, number, stack[-1], input_spec)
-                segment = []
-                if len(stack) == 1:
-                    raise here.error("'}' without a matching 'repeat N {'")
-                block = stack.pop()
-                if not block.body:
-                    raise Where(source, block.line, block.column).error("repeat block is empty")
-                stack[-1].body.append(
-                    Repeat(line=block.line, column=block.column, count=block.count, body=tuple(block.body))
+        for token in tokens:
+            if self.pending is not None and token.text != "{":
+                raise self._where(number, token.column).error(
+                    f"expected '{{' after 'repeat {self.pending[2]}'", hint="write 'repeat N {'"
                 )
+            if token.text == "{":
+                if self.pending is None:
+                    self.pending = _repeat_header(segment, self.source, number, self._where(number, token.column))
+                    segment = []
+                if len(self.stack) > MAX_DEPTH:
+                    raise self._where(number, token.column).error(f"repeat blocks nest deeper than {MAX_DEPTH}")
+                line, column, count = self.pending
+                self.stack.append(_Block(line=line, column=column, count=count))
+                self.pending = None
+            elif token.text == "}":
+                if segment:
+                    self._segment(segment, number)
+                    segment = []
+                self._close(number, token.column)
             else:
                 segment.append(token)
-        if segment and segment[0].text == "repeat":
-            pending = _repeat_header(segment, source, number, Where(source, number, segment[0].column))
+        if segment:
+            self._segment(segment, number)
+
+    def _close(self, number: int, column: int) -> None:
+        if len(self.stack) == 1:
+            raise self._where(number, column).error("'}' without a matching 'repeat N {'")
+        block = self.stack.pop()
+        if not block.body:
+            raise self._where(block.line, block.column).error("repeat block is empty")
+        self.stack[-1].body.append(
+            Repeat(line=block.line, column=block.column, count=block.count, body=tuple(block.body))
+        )
+
+    def _segment(self, segment: list[Token], number: int, whole_line: str | None = None) -> None:
+        if segment[0].text == "repeat":
+            self.pending = _repeat_header(segment, self.source, number, self._where(number, segment[0].column))
         else:
-            input_spec = _statement(segment, source, number, stack[-1], input_spec)
-    if pending is not None:
-        raise Where(source, pending[0], pending[1]).error(
-            f"'repeat {pending[2]}' has no block", hint="write 'repeat N {'"
-        )
-    if len(stack) > 1:
-        block = stack[-1]
-        raise Where(source, block.line, block.column).error(
-            f"'repeat {block.count} {{' is never closed", hint="add a line with '}' after the block"
-        )
-    if input_spec is None:
-        raise ArchError(
-            "the architecture is empty: no input line",
-            location=Location(source=source, line=1, column=1),
-            hint="start with a line like 'input 224x224x3'",
-        )
-    body = tuple(stack[0].body)
-    executed = count_layers(body)
-    if executed > MAX_LAYERS:
-        raise Where(source, input_spec.line, 1).error(
-            f"this architecture unrolls to {executed:,} layers; cnncalc handles at most {MAX_LAYERS:,}",
-            hint="check the repeat counts",
-        )
-    return Arch(source=source, input=input_spec, body=body)
+            self._statement(segment, number, whole_line)
+
+    def _finish(self) -> Arch:
+        if self.pending is not None:
+            line, column, count = self.pending
+            raise self._where(line, column).error(f"'repeat {count}' has no block", hint="write 'repeat N {'")
+        if len(self.stack) > 1:
+            block = self.stack[-1]
+            raise self._where(block.line, block.column).error(
+                f"'repeat {block.count} {{' is never closed", hint="add a line with '}' after the block"
+            )
+        if self.input_spec is None:
+            raise ArchError(
+                "the architecture is empty: no input line",
+                location=Location(source=self.source, line=1, column=1),
+                hint="start with a line like 'input 224x224x3'",
+            )
+        body = tuple(self.stack[0].body)
+        executed = count_layers(body)
+        if executed > MAX_LAYERS:
+            raise self._where(self.input_spec.line, 1).error(
+                f"this architecture unrolls to {executed:,} layers; cnncalc handles at most {MAX_LAYERS:,}",
+                hint="check the repeat counts",
+            )
+        return Arch(source=self.source, input=self.input_spec, body=body)
+
+    def _statement(self, segment: list[Token], line: int, whole_line: str | None = None) -> None:
+        """The input line or one layer; a layer that was a whole line is remembered by its text."""
+        first = segment[0]
+        block = self.stack[-1]
+        if first.text.lower() == "input":
+            if self.input_spec is not None or block.body or block.line:
+                raise self._where(line, first.column).error(
+                    "'input' must be the first line, and given once", hint="use --input to change the input size"
+                )
+            if len(segment) != 2:
+                raise self._where(line, first.column).error(
+                    "the input line is 'input DIMS'", hint="e.g. 'input 224x224x3' (H x W x C)"
+                )
+            self.input_spec = parse_dims(segment[1].text, self._where(line, segment[1].column))
+            return
+        if self.input_spec is None:
+            raise self._where(line, first.column).error(
+                f"the first line must be 'input DIMS', found '{first.text}'", hint="start with e.g. 'input 224x224x3'"
+            )
+        layer = self._layer(segment, line)
+        if whole_line is not None:
+            self.parsed[whole_line] = ({name: getattr(layer, name) for name in _SPEC_FIELDS}, first.column)
+        self._append(layer, line, first.column)
+
+    def _append(self, layer: LayerSpec, line: int, column: int) -> None:
+        block = self.stack[-1]
+        if layer.label is not None:
+            if layer.label in block.labels:
+                raise self._where(line, column).error(
+                    f"label '{layer.label}' is already defined in this scope",
+                    hint="labels must be unique; pick another name",
+                )
+            block.labels.add(layer.label)
+        block.body.append(layer)
+
+    def _layer(self, segment: list[Token], line: int) -> LayerSpec:
+        first = segment[0]
+        label: Token | None = None
+        rest = segment
+        head, colon, tail = first.text.partition(":")
+        if colon and "=" not in first.text:
+            label = Token(head, first.column)
+            rest = ([Token(tail, first.column + len(head) + 1)] if tail else []) + segment[1:]
+            if not rest:
+                raise self._where(line, first.column).error(
+                    f"label '{head}:' names no layer", hint="write 'label: KIND ...'"
+                )
+        return build_layer(self.source, line, label, rest[0], rest[1:])
 
 
 def _repeat_header(segment: list[Token], source: str, line: int, here: Where) -> tuple[int, int, int]:
@@ -122,49 +214,6 @@ def _repeat_header(segment: list[Token], source: str, line: int, here: Where) ->
         raise here.error("'{' must follow 'repeat N'", hint="blocks are written 'repeat 3 { ... }'")
     count = read_int(segment[1].text, Where(source, line, segment[1].column), what="repeat count", minimum=1)
     return line, segment[0].column, count
-
-
-def _statement(
-    segment: list[Token], source: str, line: int, block: _Block, input_spec: InputSpec | None
-) -> InputSpec | None:
-    """Handle one statement (the input line or a layer); returns the input spec seen so far."""
-    if not segment:
-        return input_spec
-    first = segment[0]
-    if first.text.lower() == "input":
-        if input_spec is not None or len(block.body) or block.line:
-            raise Where(source, line, first.column).error(
-                "'input' must be the first line, and given once", hint="use --input to change the input size"
-            )
-        if len(segment) != 2:
-            raise Where(source, line, first.column).error(
-                "the input line is 'input DIMS'", hint="e.g. 'input 224x224x3' (H x W x C)"
-            )
-        return parse_dims(segment[1].text, Where(source, line, segment[1].column))
-    if input_spec is None:
-        raise Where(source, line, first.column).error(
-            f"the first line must be 'input DIMS', found '{first.text}'", hint="start with e.g. 'input 224x224x3'"
-        )
-    label: Token | None = None
-    rest = segment
-    head, colon, tail = first.text.partition(":")
-    if colon and "=" not in first.text:
-        label = Token(head, first.column)
-        rest = ([Token(tail, first.column + len(head) + 1)] if tail else []) + segment[1:]
-        if not rest:
-            raise Where(source, line, first.column).error(
-                f"label '{head}:' names no layer", hint="write 'label: KIND ...'"
-            )
-    layer = build_layer(source, line, label, rest[0], rest[1:])
-    if layer.label is not None:
-        if layer.label in block.labels:
-            raise Where(source, line, first.column).error(
-                f"label '{layer.label}' is already defined in this scope",
-                hint="labels must be unique; pick another name",
-            )
-        block.labels.add(layer.label)
-    block.body.append(layer)
-    return input_spec
 
 
 def count_layers(body: tuple[Node, ...]) -> int:

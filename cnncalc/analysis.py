@@ -184,6 +184,10 @@ def _run_layer(
     field: FieldState
     if kind.receptive == "window" and computed.window is not None:
         field = apply_window(first[1], computed.window)
+    elif kind.receptive == "window":  # no uniform window (adaptive pooling that does not divide)
+        field = first[1] if first[1] == "global" else "undefined"
+        if field == "undefined":
+            warnings.append("the pooling windows differ in size, so no receptive field is reported from here on")
     elif kind.receptive == "global":
         field = "global"
     elif kind.receptive == "undefined":

@@ -144,6 +144,47 @@ def receptive_field(
     _print(render_receptive(report), no_color=no_color)
 
 
+zoo_app = typer.Typer(help="The built-in architectures (torchvision definitions, exact to its published counts).")
+app.add_typer(zoo_app, name="zoo")
+
+
+@zoo_app.callback(invoke_without_command=True)
+def zoo(
+    ctx: typer.Context,
+    json_output: JsonOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List the built-in models with params, MACs and receptive field.
+
+    Example: cnncalc zoo   (then: cnncalc summary zoo:resnet50)
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from cnncalc.zoo import zoo_model, zoo_names
+
+    entries = [(zoo_model(name), _analyze(f"zoo:{name}", None)) for name in zoo_names()]
+    if json_output:
+        from cnncalc.render.json_report import dumps_models
+        from cnncalc.render.zoo import zoo_json
+
+        typer.echo(dumps_models(zoo_json(entries)))
+        return
+    from cnncalc.render.zoo import render_zoo
+
+    _print(render_zoo(entries), no_color=no_color)
+
+
+@zoo_app.command("show")
+def zoo_show(name: Annotated[str, typer.Argument(help="a model name from 'cnncalc zoo'")]) -> None:
+    """Print a built-in model's .arch text, to copy and edit.
+
+    Example: cnncalc zoo show resnet50 > my_resnet.arch
+    """
+    from cnncalc.zoo import zoo_text
+
+    typer.echo(zoo_text(name.removeprefix("zoo:")), nl=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="cnncalc")

@@ -15,7 +15,7 @@ from cnncalc.spec.model import LayerSpec
 #: ``global`` sees the whole input; ``undefined`` (transposed conv) has no recurrence;
 #: ``merge`` combines several paths.
 ReceptiveRule = Literal["window", "keep", "global", "undefined", "merge"]
-Positional = Literal["none", "units", "operands"]
+Positional = Literal["none", "units", "sizes", "operands"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -20,7 +20,7 @@ def same_shape_kind(name: str, summary: str, *, keys: frozenset[str] = frozenset
     return LayerKind(name=name, keys=keys, compute=compute_same_shape, receptive="keep", summary=summary)
 
 
-_ACTIVATIONS = ("relu", "leakyrelu", "elu", "gelu", "sigmoid", "tanh", "swish", "softmax")
+_ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "tanh", "swish", "softmax")
 
 KINDS = (
     LayerKind(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cnncalc.dims import as_int
 from cnncalc.geometry import effective_kernel, pool_output_size
-from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
+from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
 from cnncalc.layers.common import coverage_warnings, dim_name, output_sizes, resolve_window, spatial_input
 
 _FLOOR = "floor((I + Ps + Pe - Fe)/S) + 1 = floor(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
@@ -58,6 +58,35 @@ def compute_pool(ctx: LayerContext) -> Computed:
     )
 
 
+def compute_adaptive_pool(ctx: LayerContext) -> Computed:
+    """PyTorch ``AdaptiveAvgPool``/``AdaptiveMaxPool``: window i spans
+    ``[floor(i*I/O), ceil((i+1)*I/O))``. Only when O divides I are the windows
+    uniform (F = S = I/O); otherwise no single window describes the layer and the
+    receptive field is not reported."""
+    shape = spatial_input(ctx)
+    rank = len(shape.spatial)
+    target = ctx.spec.units_per_dim or (1,)
+    sizes = target * rank if len(target) == 1 else target
+    if len(sizes) != rank:
+        raise ctx.fail(
+            f"{ctx.spec.kind} {'x'.join(map(str, target))} gives {len(target)} dims, but the input {shape} has {rank}",
+            key="N",
+            hint=f"give one size for all dims or exactly {rank} joined by 'x'",
+        )
+    kernels: list[int] = []
+    for axis, (size, out) in enumerate(zip(shape.spatial, sizes, strict=True)):
+        concrete = as_int(size)
+        if concrete is None:
+            raise ctx.fail(f"{ctx.spec.kind} needs a numeric input size on {dim_name(rank, axis)}, got {size}")
+        if concrete % out == 0:
+            kernels.append(concrete // out)
+    window = None
+    if len(kernels) == rank:
+        kernel = tuple(kernels)
+        window = Window(kernel=kernel, stride=kernel, dilation=(1,) * rank, padding=((0, 0),) * rank, span=kernel)
+    return Computed(output=Shape(spatial=tuple(sizes), channels=shape.channels), window=window)
+
+
 def compute_global_pool(ctx: LayerContext) -> Computed:
     shape = spatial_input(ctx)
     return Computed(output=Shape(spatial=(1,) * len(shape.spatial), channels=shape.channels))
@@ -81,6 +110,16 @@ KINDS = (
         compute=compute_pool,
         receptive="window",
         summary="average pooling, stride defaults to F",
+    ),
+    *(
+        LayerKind(
+            name=name,
+            positional="sizes",
+            compute=compute_adaptive_pool,
+            receptive="window",
+            summary=f"adaptive {op} pooling to a given output size (PyTorch Adaptive{op.title()}Pool)",
+        )
+        for name, op in (("adaptiveavgpool", "avg"), ("adaptivemaxpool", "max"))
     ),
     LayerKind(
         name="gap",

@@ -101,7 +101,12 @@ def receptive_json(report: Report) -> dict[str, Any]:
     }
 
 
-def dumps(document: dict[str, Any]) -> str:
+def dumps_models(document: dict[str, Any]) -> str:
+    """Like :func:`dumps`, one model per line."""
+    return dumps(document, rows_key="models")
+
+
+def dumps(document: dict[str, Any], rows_key: str = "layers") -> str:
     """Top-level keys one per line and each layer on one line of its own.
 
     Readable in a diff and fast: ``indent=`` would switch json to its pure-Python
@@ -109,9 +114,9 @@ def dumps(document: dict[str, Any]) -> str:
     """
     parts = []
     for key, value in document.items():
-        if key == "layers" and value:
-            rows = ",\n    ".join(json.dumps(layer) for layer in value)
-            parts.append(f'  "layers": [\n    {rows}\n  ]')
+        if key == rows_key and value:
+            rows = ",\n    ".join(json.dumps(row) for row in value)
+            parts.append(f'  "{rows_key}": [\n    {rows}\n  ]')
         else:
             parts.append(f"  {json.dumps(key)}: {json.dumps(value)}")
     return "{\n" + ",\n".join(parts) + "\n}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from cnncalc.dims import Dim, as_int
 from cnncalc.layers.base import Shape, Window
 from cnncalc.receptive import Field, FieldState
@@ -15,6 +13,27 @@ def number(value: Dim) -> str:
     """``61,706``; symbolic values as their expression."""
     concrete = as_int(value)
     return f"{concrete:,}" if concrete is not None else str(value)
+
+
+def decimal(numerator: int, denominator: int, places: int) -> str:
+    """``numerator / denominator`` rounded half up to ``places`` decimals, exactly (no floats)."""
+    scaled, remainder = divmod(abs(numerator) * 10**places, denominator)
+    if 2 * remainder >= denominator:
+        scaled += 1
+    sign = "-" if numerator < 0 and scaled else ""
+    whole, fraction = divmod(scaled, 10**places)
+    return f"{sign}{whole:,}" + (f".{fraction:0{places}d}" if places else "")
+
+
+def si(value: Dim) -> str:
+    """``4.089 G``, ``416.520 K``: three decimals with a K/M/G/T suffix; exact below 1,000."""
+    concrete = as_int(value)
+    if concrete is None:
+        return str(value)
+    for power, suffix in ((12, "T"), (9, "G"), (6, "M"), (3, "K")):
+        if abs(concrete) >= 10**power:
+            return f"{decimal(concrete, 10**power, 3)} {suffix}"
+    return str(concrete)
 
 
 def shape(value: Shape) -> str:
@@ -48,4 +67,4 @@ def megabytes(count: Dim, bytes_per_element: int) -> str:
     concrete = as_int(count)
     if concrete is None:
         return f"{bytes_per_element}*({count}) / 10^6"
-    return f"{float(Fraction(concrete * bytes_per_element, 10**6)):,.2f}"
+    return decimal(concrete * bytes_per_element, 10**6, 2)

@@ -9,7 +9,7 @@ from typing import Any
 from cnncalc.layers import lookup, suggest
 from cnncalc.layers.base import LayerKind
 from cnncalc.spec.model import LayerSpec
-from cnncalc.spec.values import IDENTIFIER, KEY_SPELLINGS, Where, read_int, read_label
+from cnncalc.spec.values import IDENTIFIER, KEY_SPELLINGS, Where, read_dims, read_int, read_label
 
 _KEY_ORDER = ("K", "F", "S", "P", "D", "G", "M", "OP", "bias", "trainable", "rate")
 
@@ -70,6 +70,11 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
         elif kind.positional == "units" and "units" not in fields:
             fields["units"] = read_int(token.text, where(token), what=f"the unit count of {kind.name}", minimum=1)
             columns["N"] = token.column
+        elif kind.positional == "sizes" and "units_per_dim" not in fields:
+            fields["units_per_dim"] = read_dims(
+                token.text, where(token), what=f"the output size of {kind.name}", minimum=1
+            )
+            columns["N"] = token.column
         elif kind.positional == "operands" and IDENTIFIER.match(token.text):
             operands.append(token.text)
             columns.setdefault("operands", token.column)
@@ -83,6 +88,8 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
             raise where(kind_token).error(
                 f"{kind.name} needs {name}" + (f" ({alias})" if alias else ""), hint=_usage(kind)
             )
+    if kind.positional == "sizes" and "units_per_dim" not in fields:
+        raise where(kind_token).error(f"{kind.name} needs its output size", hint=_usage(kind))
     if kind.positional == "units" and "units" not in fields:
         raise where(kind_token).error(f"{kind.name} needs its number of units", hint=_usage(kind))
     if kind.positional == "operands" and not operands:
@@ -106,6 +113,8 @@ def _usage(kind: LayerKind) -> str:
         return f"write e.g. '{kind.name} 128'"
     if kind.positional == "operands":
         return f"write e.g. '{kind.name} shortcut' after 'shortcut: ...' was defined"
+    if kind.positional == "sizes":
+        return f"write e.g. '{kind.name} 7' (or '7x7')"
     examples = {
         "conv": "conv K=32 F=3 S=1 P=same",
         "deconv": "deconv K=32 F=4 S=2 P=1",

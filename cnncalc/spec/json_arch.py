@@ -130,7 +130,7 @@ class _Reader:
                     continue
                 if key == "label":
                     label = Token(self.value_text(key, value, here), here.column)
-                elif key in ("N", "units"):
+                elif key in ("N", "units", "size"):
                     args.append(Token(self.value_text(key, value, here), here.column))
                 elif key == "inputs":
                     names = value if isinstance(value, list) else [value]

@@ -41,6 +41,8 @@ class LayerSpec:
     written_kind: str
     label: str | None = None
     units: int | None = None
+    #: output size of adaptive pooling, one number or one per dim
+    units_per_dim: tuple[int, ...] | None = None
     operands: tuple[str, ...] = ()
     kernel: tuple[int, ...] | None = None
     stride: tuple[int, ...] | None = None

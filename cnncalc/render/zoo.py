@@ -1,0 +1,62 @@
+"""The ``cnncalc zoo`` catalogue: one row per built-in model, as a rich table or JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cnncalc.analysis import Report
+from cnncalc.render.json_report import field_json, shape_json
+from cnncalc.zoo import ZooModel
+
+ZOO_SCHEMA = "cnncalc.zoo/1"
+Entry = tuple[ZooModel, Report]
+
+
+def zoo_json(entries: list[Entry]) -> dict[str, Any]:
+    return {
+        "schema": ZOO_SCHEMA,
+        "models": [
+            {
+                "name": model.name,
+                "description": model.description,
+                "source": model.source,
+                "input": shape_json(report.input_shape),
+                "trainable_params": report.totals.trainable_params,
+                "non_trainable_params": report.totals.non_trainable_params,
+                "macs": report.totals.macs,
+                "flops": report.totals.flops,
+                "receptive_field": field_json(report.totals.receptive_field),
+            }
+            for model, report in entries
+        ],
+    }
+
+
+def render_zoo(entries: list[Entry]) -> Any:
+    from rich.table import Table
+
+    from cnncalc.render import text as fmt
+
+    table = Table(title="cnncalc zoo — use as zoo:NAME; 'cnncalc zoo show NAME' prints the file", title_justify="left")
+    for header, justify in (
+        ("name", "left"),
+        ("input", "left"),
+        ("params", "right"),
+        ("MACs", "right"),
+        ("RF", "left"),
+        ("description", "left"),
+        ("source", "left"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for model, report in entries:
+        field = report.totals.receptive_field
+        table.add_row(
+            model.name,
+            fmt.shape(report.input_shape),
+            fmt.number(report.totals.trainable_params),
+            fmt.si(report.totals.macs),
+            fmt.per_dim(field.size) if field else "n/a",
+            model.description,
+            model.source,
+        )
+    return table

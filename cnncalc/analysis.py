@@ -186,13 +186,13 @@ def _run_layer(
         field = apply_window(first[1], computed.window)
     elif kind.receptive == "window":  # no uniform window (adaptive pooling that does not divide)
         field = first[1] if first[1] == "global" else "undefined"
-        if field == "undefined":
+        if isinstance(first[1], Field):
             warnings.append("the pooling windows differ in size, so no receptive field is reported from here on")
     elif kind.receptive == "global":
         field = "global"
     elif kind.receptive == "undefined":
         field = first[1] if first[1] == "global" else "undefined"
-        if field == "undefined":
+        if isinstance(first[1], Field):
             warnings.append("the receptive field is not defined after a transposed conv: none is reported from here on")
     elif kind.receptive == "merge":
         field, aligned = merge_fields([first[1], *(f for _, f in operands)])

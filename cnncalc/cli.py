@@ -21,6 +21,11 @@ from cnncalc.errors import CnncalcError
 INTERNAL_ERROR = 70
 
 
+def _is_cli_exception(error: BaseException) -> bool:
+    """Exit, Abort and usage errors belong to typer/click (whichever version): let them through."""
+    return any(cls.__module__.split(".")[0] in ("typer", "click") for cls in type(error).__mro__)
+
+
 class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -28,13 +33,11 @@ class _Group(TyperGroup):
         except CnncalcError as error:
             typer.echo(error.render(), err=True)
             raise typer.Exit(error.exit_code) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
         except RecursionError:
             typer.echo("error: the input nests too deeply to process", err=True)
             raise typer.Exit(1) from None
         except Exception as error:  # a bug: say so plainly instead of a traceback
-            if os.environ.get("CNNCALC_DEBUG"):
+            if _is_cli_exception(error) or os.environ.get("CNNCALC_DEBUG"):
                 raise
             typer.echo(
                 f"internal error: {type(error).__name__}: {error} — this is a bug in cnncalc; "
@@ -152,6 +155,7 @@ app.add_typer(zoo_app, name="zoo")
 def zoo(
     ctx: typer.Context,
     json_output: JsonOpt = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table (as in the README)")] = False,
     no_color: NoColorOpt = False,
 ) -> None:
     """List the built-in models with params, MACs and receptive field.
@@ -168,6 +172,11 @@ def zoo(
         from cnncalc.render.zoo import zoo_json
 
         typer.echo(dumps_models(zoo_json(entries)))
+        return
+    if markdown:
+        from cnncalc.render.zoo import zoo_markdown
+
+        typer.echo(zoo_markdown(entries))
         return
     from cnncalc.render.zoo import render_zoo
 

@@ -32,6 +32,25 @@ def zoo_json(entries: list[Entry]) -> dict[str, Any]:
     }
 
 
+def zoo_markdown(entries: list[Entry]) -> str:
+    """A GitHub-flavoured Markdown table of the catalogue."""
+    from cnncalc.render import text as fmt
+
+    lines = [
+        "| model | input | params | MACs | conv MACs | RF (size, jump) | description |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for model, report in entries:
+        field = report.totals.receptive_field
+        conv_macs = sum(int(row.macs) for row in report.rows if row.kind != "fc")
+        rf = f"{fmt.per_dim(field.size)}, {fmt.per_dim(field.jump)}" if field else "n/a"
+        lines.append(
+            f"| `{model.name}` | {fmt.shape(report.input_shape)} | {fmt.number(report.totals.trainable_params)}"
+            f" | {fmt.si(report.totals.macs)} | {fmt.si(conv_macs)} | {rf} | {model.description} |"
+        )
+    return "\n".join(lines)
+
+
 def render_zoo(entries: list[Entry]) -> Any:
     from rich.table import Table
 

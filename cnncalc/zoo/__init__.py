@@ -50,14 +50,14 @@ def zoo_names() -> list[str]:
 
 def zoo_text(name: str) -> str:
     """The ``.arch`` text of a built-in architecture."""
-    names = zoo_names()
-    if name not in names:
+    resource = resources.files(__name__).joinpath(f"{name}.arch")
+    if "/" in name or "\\" in name or not resource.is_file():
         import difflib
 
-        close = difflib.get_close_matches(name, names, n=1)
+        close = difflib.get_close_matches(name, zoo_names(), n=1)
         hint = f"did you mean 'zoo:{close[0]}'?" if close else "'cnncalc zoo' lists them"
         raise UsageError(f"no built-in architecture named '{name}'", hint=hint)
-    return resources.files(__name__).joinpath(f"{name}.arch").read_text(encoding="utf-8")
+    return resource.read_text(encoding="utf-8")
 
 
 def zoo_model(name: str) -> ZooModel:

@@ -1,0 +1,147 @@
+"""cnncalc's benchmark report: every figure the issues ask for, with its goal.
+
+    python benchmarks/run.py            # the full report (a few minutes at most)
+    python benchmarks/run.py --quick    # fewer repetitions
+
+Wall times are medians of repeated runs; every ratio is taken against a baseline
+measured in the same run, so the table compares like with like on any machine.
+Run it against a regular (non-editable) install: an editable install adds its own
+import hook to every start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+PYTHON = sys.executable
+TRIVIAL_TYPER_APP = """
+import typer
+app = typer.Typer()
+@app.command()
+def main(path: str, json: bool = False) -> None:
+    print(path)
+app()
+"""
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    goal: str
+    met: bool | None  # None: context only, no goal
+
+
+def wall(command: list[str], repeat: int) -> float:
+    """Median wall time of a command, output discarded."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_rss_mb(command: list[str]) -> float:
+    """Peak resident memory of a child process, in MB (Linux reports kB)."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status:
+        raise RuntimeError(f"{command} failed")
+    return usage.ru_maxrss / 1024
+
+
+def generated_file(directory: Path, layers: int) -> Path:
+    """A sequential network of ``layers`` layers: conv, bn, relu, stride-1 pooling, repeating."""
+    cycle = ["conv K=16 F=3 P=1", "bn", "relu", "maxpool F=3 S=1 P=1"]
+    path = directory / f"seq{layers}.arch"
+    path.write_text("input 64x64x16\n" + "".join(cycle[i % 4] + "\n" for i in range(layers)))
+    return path
+
+
+def cold_start(repeat: int) -> list[Row]:
+    baseline = wall([PYTHON, "-c", "import typer"], repeat)
+    floor = wall([PYTHON, "-c", TRIVIAL_TYPER_APP, "x"], repeat)
+    rows = [
+        Row("python -c 'import typer' (baseline)", f"{baseline * 1000:.0f} ms", "", None),
+        Row("a trivial two-option typer app (floor)", f"{floor * 1000:.0f} ms = {floor / baseline:.2f}x", "", None),
+    ]
+    for target in ("zoo:vgg16", "zoo:resnet50", "zoo:resnet152"):
+        seconds = wall([PYTHON, "-m", "cnncalc", "summary", target, "--json"], repeat)
+        ratio = seconds / baseline
+        rows.append(
+            Row(f"cnncalc summary {target} --json", f"{seconds * 1000:.0f} ms = {ratio:.2f}x", "<= 1.5x", ratio <= 1.5)
+        )
+    return rows
+
+
+def scaling(repeat: int) -> list[Row]:
+    import cnncalc
+
+    rows = []
+    per_layer = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for count in (1_000, 10_000, 100_000):
+            path = generated_file(Path(folder), count)
+            text = path.read_text()
+            times = []
+            for _ in range(repeat if count < 100_000 else max(1, repeat // 3)):
+                start = time.perf_counter()
+                cnncalc.analyze(cnncalc.parse(text, path.name))
+                times.append(time.perf_counter() - start)
+            seconds = statistics.median(times)
+            per_layer[count] = seconds / count
+            goal, met = ("< 2 s", seconds < 2) if count == 100_000 else ("", None)
+            rows.append(Row(f"parse + analyze {count:,} layers", f"{seconds:.3f} s", goal, met))
+            if count == 100_000:
+                cli = wall([PYTHON, "-m", "cnncalc", "summary", str(path), "--json"], 1)
+                rows.append(Row("cnncalc summary (100,000 layers) --json, whole run", f"{cli:.2f} s", "", None))
+                rss = peak_rss_mb([PYTHON, "-m", "cnncalc", "summary", str(path), "--json"])
+                rows.append(Row("peak memory of that run", f"{rss:.0f} MB", "", None))
+        growth = per_layer[100_000] / per_layer[1_000]
+        rows.append(
+            Row("time per layer, 100k vs 1k (linear = 1.0)", f"{growth:.2f}", "~1 (linear)", 0.5 <= growth <= 1.5)
+        )
+    return rows
+
+
+SECTIONS: list[tuple[str, Callable[[int], list[Row]]]] = [
+    ("start-up (issues 2 and 3)", cold_start),
+    ("large files (issue 2)", scaling),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    repeat = 5 if args.quick else 15
+    import typer
+
+    print(f"# cnncalc benchmarks — {time.strftime('%Y-%m-%d')}")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()},"
+        f" typer {typer.__version__}"
+    )
+    print()
+    print("| figure | measured | goal | met |")
+    print("|---|---:|---|---|")
+    for title, run in SECTIONS:
+        print(f"| **{title}** | | | |")
+        for row in run(repeat):
+            verdict = "" if row.met is None else ("yes" if row.met else "**no**")
+            print(f"| {row.figure} | {row.value} | {row.goal} | {verdict} |")
+
+
+if __name__ == "__main__":
+    main()

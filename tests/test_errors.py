@@ -247,6 +247,11 @@ CASES = [
         id="json-missing-key",
     ),
     pytest.param(
+        '[{"kind": "input", "shape": [8, 8, 1]},\n {"kind": "conv", "K": 1, "F": 3, "S": 0}]\n',
+        "2:2: error: stride S must be at least 1, got 0",
+        id="json-bad-value-points-at-its-object",
+    ),
+    pytest.param(
         '{"input": "8x8x1", "layers": [}\n',
         "1:31: error: invalid JSON: Expecting value",
         id="json-syntax",

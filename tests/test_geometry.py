@@ -136,6 +136,10 @@ def test_course_examples() -> None:
     assert conv_output_size(6, 3, 1, (0, 0)) == 4  # 6x6 * 3x3 edge filter -> 4x4
     assert same_padding(7, 3, 2, 1) == (1, 1)
     assert same_padding(8, 3, 2, 1) == (0, 1)  # asymmetric: TensorFlow pads the end
+    # odd sizes at stride 2: 7 with a 2x2 window needs 1 extra (end), 5 with 4x4 needs 3 (1, 2)
+    assert same_padding(7, 2, 2, 1) == (0, 1)
+    assert same_padding(5, 4, 2, 1) == (1, 2)
+    assert conv_output_size(5, 4, 2, (1, 2)) == 3
     assert conv_output_size(10**18, 3, 1, (1, 1)) == 10**18  # exact at any magnitude
 
 

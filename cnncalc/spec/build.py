@@ -16,8 +16,11 @@ _KEY_ORDER = ("K", "F", "S", "P", "D", "G", "M", "OP", "bias", "trainable", "rat
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """A word of a statement; ``synthetic`` ones (built from JSON) point at their object as a whole."""
+
     text: str
     column: int
+    synthetic: bool = False
 
 
 def _allowed_keys(kind: LayerKind) -> list[str]:
@@ -28,7 +31,7 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
     """Validate names and values of one layer statement; every error points at its token."""
 
     def where(token: Token, offset: int = 0) -> Where:
-        return Where(source, line, token.column + offset)
+        return Where(source, line, token.column + (0 if token.synthetic else offset))
 
     kind = lookup(kind_token.text)
     if kind is None:

@@ -129,20 +129,20 @@ class _Reader:
                 if key == "kind":
                     continue
                 if key == "label":
-                    label = Token(self.value_text(key, value, here), here.column)
+                    label = Token(self.value_text(key, value, here), here.column, synthetic=True)
                 elif key in ("N", "units", "size"):
-                    args.append(Token(self.value_text(key, value, here), here.column))
+                    args.append(Token(self.value_text(key, value, here), here.column, synthetic=True))
                 elif key == "inputs":
                     names = value if isinstance(value, list) else [value]
-                    args.extend(Token(self.value_text(key, name, here), here.column) for name in names)
+                    args.extend(Token(self.value_text(key, name, here), here.column, synthetic=True) for name in names)
                 elif key == "ceil":
                     if value is True:
-                        args.append(Token("ceil", here.column))
+                        args.append(Token("ceil", here.column, synthetic=True))
                     elif value is not False:
                         raise here.error("ceil must be true or false")
                 else:
-                    args.append(Token(f"{key}={self.value_text(key, value, here)}", here.column))
-            layer = build_layer(self.source, here.line, label, Token(kind, here.column), args)
+                    args.append(Token(f"{key}={self.value_text(key, value, here)}", here.column, synthetic=True))
+            layer = build_layer(self.source, here.line, label, Token(kind, here.column, synthetic=True), args)
             if layer.label is not None:
                 if layer.label in labels:
                     raise here.error(f"label '{layer.label}' is already defined in this scope")

@@ -18,26 +18,24 @@ def _warnings(report: Report) -> list[Text]:
     return lines
 
 
+def new_table(title: str, columns: str) -> Table:
+    """A table whose columns are named in one string; ``>`` before a name right-aligns it."""
+    table = Table(title=title, title_justify="left")
+    for name in columns.split("|"):
+        right = name.startswith(">")
+        table.add_column(name.removeprefix(">"), justify="right" if right else "left")
+    return table
+
+
 def _layer_name(label: str | None, kind: str) -> str:
     return f"{label}: {kind}" if label else kind
 
 
 def render_summary(report: Report, *, dtype: str = "float32", bytes_per_element: int = 4) -> RenderableType:
-    table = Table(title=f"cnncalc summary — {report.source}", title_justify="left")
-    for header, justify in (
-        ("#", "right"),
-        ("layer", "left"),
-        ("input", "left"),
-        ("output", "left"),
-        ("kernel", "left"),
-        ("stride", "left"),
-        ("padding", "left"),
-        ("params", "right"),
-        ("non-train.", "right"),
-        ("MACs", "right"),
-        ("RF", "left"),
-    ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    table = new_table(
+        f"cnncalc summary — {report.source}",
+        ">#|layer|input|output|kernel|stride|padding|>params|>non-train.|>MACs|RF",
+    )
     for row in report.rows:
         window = row.window
         table.add_row(
@@ -78,16 +76,7 @@ def render_summary(report: Report, *, dtype: str = "float32", bytes_per_element:
 
 
 def render_receptive(report: Report) -> RenderableType:
-    table = Table(title=f"cnncalc receptive field — {report.source}", title_justify="left")
-    for header, justify in (
-        ("#", "right"),
-        ("layer", "left"),
-        ("output", "left"),
-        ("size", "left"),
-        ("jump", "left"),
-        ("eff. padding", "left"),
-    ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    table = new_table(f"cnncalc receptive field — {report.source}", ">#|layer|output|size|jump|eff. padding")
     for row in report.rows:
         field = row.receptive_field
         concrete = field if isinstance(field, Field) else None

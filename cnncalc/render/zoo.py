@@ -52,21 +52,13 @@ def zoo_markdown(entries: list[Entry]) -> str:
 
 
 def render_zoo(entries: list[Entry]) -> Any:
-    from rich.table import Table
-
     from cnncalc.render import text as fmt
+    from cnncalc.render.table import new_table
 
-    table = Table(title="cnncalc zoo — use as zoo:NAME; 'cnncalc zoo show NAME' prints the file", title_justify="left")
-    for header, justify in (
-        ("name", "left"),
-        ("input", "left"),
-        ("params", "right"),
-        ("MACs", "right"),
-        ("RF", "left"),
-        ("description", "left"),
-        ("source", "left"),
-    ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    table = new_table(
+        "cnncalc zoo — use as zoo:NAME; 'cnncalc zoo show NAME' prints the file",
+        "name|input|>params|>MACs|RF|description|source",
+    )
     for model, report in entries:
         field = report.totals.receptive_field
         table.add_row(

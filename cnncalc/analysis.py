@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnncalc.dims import Dim, paused_gc, product, symbol
-from cnncalc.errors import Location, ShapeError
+from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Computed, LayerContext, Shape, Window
 from cnncalc.receptive import Field, FieldState, apply_window, input_field, merge_fields
-from cnncalc.spec.model import Arch, InputSpec, LayerSpec, Node, Repeat
+from cnncalc.spec.model import Arch, InputSpec, LayerSpec
 
 BYTES_PER_ELEMENT = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 
@@ -84,15 +84,6 @@ _Output = tuple[Shape, FieldState]
 _Memo = dict[tuple[object, tuple[Shape, ...]], tuple[Computed, Dim]]
 
 
-@dataclass
-class _Frame:
-    nodes: tuple[Node, ...]
-    count: int
-    position: int = 0
-    iteration: int = 0
-    scope: dict[str, _Output] | None = None
-
-
 def analyze(arch: Arch) -> Report:
     """Compute shapes, padding, params, MACs and receptive fields of every layer."""
     with paused_gc():
@@ -101,78 +92,48 @@ def analyze(arch: Arch) -> Report:
 
 def _analyze(arch: Arch) -> Report:
     start = input_shape(arch.input)
-    current: _Output = (start, input_field(len(start.spatial)))
     rows: list[LayerRow] = []
-    frames = [_Frame(nodes=arch.body, count=1, scope={})]
+    memo: _Memo = {}
+
+    def step(spec: LayerSpec, first: _Output, operands: list[_Output]) -> _Output:
+        row, output = _run_layer(spec, len(rows) + 1, first, operands, arch.source, memo)
+        rows.append(row)
+        return output
+
+    final = walk(arch.body, (start, input_field(len(start.spatial))), step, arch.source)
+    return Report(source=arch.source, input_shape=start, rows=tuple(rows), totals=_totals(rows, final[0]))
+
+
+def _totals(rows: list[LayerRow], output: Shape) -> Totals:
+    """Sums, and the backbone's field: the last layer's before the first global one."""
     trainable: Dim = 0
     non_trainable: Dim = 0
     macs: Dim = 0
     activations: Dim = 0
-    memo: _Memo = {}
-    last_local: Field | None = current[1] if isinstance(current[1], Field) else None
-    seen_global = isinstance(current[1], str) and current[1] == "global"
-    while frames:
-        frame = frames[-1]
-        if frame.position == len(frame.nodes):
-            frame.iteration += 1
-            if frame.iteration < frame.count:
-                frame.position, frame.scope = 0, {}
-                continue
-            frames.pop()
-            continue
-        node = frame.nodes[frame.position]
-        frame.position += 1
-        if isinstance(node, Repeat):
-            frames.append(_Frame(nodes=node.body, count=node.count, scope={}))
-            continue
-        row, current = _run_layer(node, len(rows) + 1, current, frames, arch.source, memo)
-        rows.append(row)
-        if node.label is not None:
-            assert frame.scope is not None
-            frame.scope[node.label] = current
+    for row in rows:
         trainable += row.trainable_params
         non_trainable += row.non_trainable_params
         macs += row.macs
         activations += row.activations
-        if not seen_global:
-            field = row.receptive_field
-            if field == "global":
-                seen_global = True
-            else:
-                last_local = field if isinstance(field, Field) else None
-    totals = Totals(
+    last_local: FieldState | None = None
+    for row in rows:
+        if row.receptive_field == "global":
+            break
+        last_local = row.receptive_field
+    return Totals(
         trainable_params=trainable,
         non_trainable_params=non_trainable,
         macs=macs,
         activations=activations,
-        output_shape=current[0],
-        receptive_field=last_local,
-    )
-    return Report(source=arch.source, input_shape=start, rows=tuple(rows), totals=totals)
-
-
-def _lookup(name: str, frames: list[_Frame], spec: LayerSpec, key: str, source: str) -> _Output:
-    """Find a label from the innermost repetition outwards."""
-    for frame in reversed(frames):
-        if frame.scope is not None and name in frame.scope:
-            return frame.scope[name]
-    where = Location(source=source, line=spec.line, column=spec.column_of(key))
-    raise ShapeError(
-        f"unknown label '{name}'",
-        location=where,
-        hint="a label must be defined on an earlier line, in this block or an enclosing one",
+        output_shape=output,
+        receptive_field=last_local if isinstance(last_local, Field) else None,  # none before a global layer
     )
 
 
 def _run_layer(
-    spec: LayerSpec, index: int, current: _Output, frames: list[_Frame], source: str, memo: _Memo
+    spec: LayerSpec, index: int, first: _Output, operands: list[_Output], source: str, memo: _Memo
 ) -> tuple[LayerRow, _Output]:
     kind = REGISTRY[spec.kind]
-    first = _lookup(spec.source, frames, spec, "from", source) if spec.source is not None else current
-    operands = [
-        _lookup(name, frames, spec, f"operand{position}", source)
-        for position, name in enumerate(spec.operands, start=1)
-    ]
     inputs = (first[0], *(shape for shape, _ in operands)) if operands else (first[0],)
     key = (spec.text or spec, inputs)  # text is cheaper to hash; hand-built specs have none
     known = memo.get(key)

@@ -139,3 +139,7 @@ def test_hundred_thousand_layers_without_recursion() -> None:
 def test_deeply_nested_repeats() -> None:
     text = "input 8x8x1\n" + "repeat 2 {\n" * 15 + "relu\n" + "}\n" * 15
     assert len(summarize(text).rows) == 2**15
+
+
+def test_no_backbone_field_when_the_first_layer_is_global() -> None:
+    assert summarize("input 28x28x1\nfc 10\n").totals.receptive_field is None

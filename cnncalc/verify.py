@@ -1,0 +1,276 @@
+"""``cnncalc verify``: run the network with the reference implementation and compare.
+
+Shapes and receptive fields do not depend on channel counts, so every tensor is
+collapsed to one channel (a conv sums all its input channels into one output; add
+and concat sum their operands) — big networks stay affordable and nothing spatial
+changes. Every layer's measured spatial shape must equal the predicted one.
+
+Receptive fields are measured with impulses: the input is zero except for a 1 at
+one position, every weight is 1 and every bias 0, so a nonzero output means "depends
+on that position" (no cancellation). For an impulse at ``p`` the units predicted to
+see it are those with ``u*j - P <= p <= u*j - P + r - 1``. The measured set must lie
+within the predicted one; it must equal it (for units whose field lies inside the
+input) wherever the theory promises a field without holes: no dilation, no stride
+larger than its window, no uncovered input rows, and merges whose paths are aligned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cnncalc.analysis import LayerRow, analyze
+from cnncalc.dims import Dim, as_int
+from cnncalc.errors import ShapeError
+from cnncalc.graph import walk
+from cnncalc.receptive import Field
+from cnncalc.reference import ops
+from cnncalc.reference.tensor import Tensor, size_of
+from cnncalc.spec.model import Arch, LayerSpec
+
+ELEMENTWISE = {
+    "bn",
+    "dropout",
+    "identity",
+    "relu",
+    "relu6",
+    "leakyrelu",
+    "elu",
+    "gelu",
+    "sigmoid",
+    "tanh",
+    "swish",
+    "softmax",
+}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VerifyRow:
+    index: int
+    line: int
+    label: str | None
+    kind: str
+    predicted: tuple[int, ...]  # spatial dims; () for a flat output
+    measured: tuple[int, ...] | None
+    field: str  # the predicted field, as text
+    field_check: str  # "exact", "within", "global", "n/a", or a mismatch description
+    ok: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VerifyReport:
+    source: str
+    rows: tuple[VerifyRow, ...]
+    impulses: tuple[tuple[int, ...], ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    tensor: Tensor
+    exact: bool  # the measured support may be compared for equality with the field
+    trusted: bool  # the field prediction is meaningful here (no unaligned merge upstream)
+    field: Field | None
+
+
+def _collapse(t: Tensor) -> Tensor:
+    if t.channels == 1:
+        return t
+    return Tensor(t.spatial, 1, ([sum(column) for column in zip(*t.data, strict=True)],))
+
+
+def _numeric(values: tuple[Dim, ...], what: str) -> tuple[int, ...]:
+    out = []
+    for v in values:
+        concrete = as_int(v)
+        if concrete is None:
+            raise ShapeError(f"verify needs numeric sizes, but the {what} is {v}", hint="give --input with numbers")
+        out.append(concrete)
+    return tuple(out)
+
+
+def _run(spec: LayerSpec, row: LayerRow, x: Tensor, operands: list[Tensor]) -> Tensor:
+    """One layer with one channel of all-ones weights."""
+    kind = spec.kind
+    window = row.window
+    if kind in ELEMENTWISE:
+        return x
+    if kind in ("add", "concat"):
+        return ops.add([_collapse(t) for t in [x, *operands]])
+    if kind == "fc":
+        return ops.dense(x, [[1] * size_of((*x.spatial, x.channels))])
+    if kind == "flatten":
+        return _collapse(ops.flatten(x))
+    if kind in ("gap", "gmp"):
+        return ops.global_pool(x, "avg" if kind == "gap" else "max")
+    if kind in ("adaptiveavgpool", "adaptivemaxpool"):
+        return ops.adaptive_pool(x, _numeric(row.output_shape.spatial, "output"), kind[8:11])
+    assert window is not None
+    pads = [_numeric(pair, "padding") for pair in window.padding]
+    padding = [(p[0], p[1]) for p in pads]
+    taps = size_of(window.kernel)
+    if kind in ("conv", "dwconv"):
+        return ops.conv(
+            x,
+            [[[1] * taps] * x.channels],
+            window.kernel,
+            stride=window.stride,
+            padding=padding,
+            dilation=window.dilation,
+        )
+    if kind == "deconv":
+        extra = spec.output_padding or (0,)
+        extra = extra * len(window.kernel) if len(extra) == 1 else extra
+        return ops.deconv(
+            x,
+            [[[1] * taps]] * x.channels,
+            window.kernel,
+            stride=window.stride,
+            padding=padding,
+            dilation=window.dilation,
+            output_padding=extra,
+        )
+    mode = "max" if kind == "maxpool" else "avg"
+    return ops.pool(
+        x,
+        window.kernel,
+        stride=window.stride,
+        padding=padding,
+        dilation=window.dilation,
+        mode=mode,
+        ceil_mode=spec.ceil,
+    )
+
+
+def _keeps_exact(row: LayerRow, ceil: bool) -> bool:
+    """A windowed layer leaves the field without holes or unreachable rows."""
+    window = row.window
+    if window is None:
+        return row.kind in ELEMENTWISE
+    sizes = _numeric(row.input_shape.spatial, "input")
+    for axis, size in enumerate(sizes):
+        kernel, stride = window.kernel[axis], window.stride[axis]
+        if window.dilation[axis] != 1 or stride > kernel:
+            return False
+        start, end = _numeric(window.padding[axis], "padding")
+        starts = ops.window_starts(start + size + end, kernel, stride, start, size, ceil_mode=ceil)
+        if not starts or starts[-1] + kernel < start + size:  # the last input rows are never read
+            return False
+    return True
+
+
+def _field_text(field: object) -> str:
+    if isinstance(field, Field):
+        return "x".join(map(str, field.size)) + f" /{'x'.join(map(str, field.jump))}"
+    return "global" if field == "global" else "n/a"
+
+
+def verify(arch: Arch, impulses: int = 3) -> VerifyReport:
+    report = analyze(arch)
+    start_spatial = _numeric(report.input_shape.spatial, "input size")
+    fractions = [(1, 2), (1, 4), (3, 4)][:impulses] if start_spatial else [(0, 1)]
+    positions: list[tuple[int, ...]] = []
+    for num, den in fractions:
+        p = tuple((size - 1) * num // den for size in start_spatial)
+        if p not in positions:
+            positions.append(p)
+    measured: dict[int, tuple[int, ...] | None] = {}
+    checks: dict[int, list[str]] = {row.index: [] for row in report.rows}
+    for impulse in positions:
+        _run_impulse(arch, report.rows, start_spatial, impulse, measured, checks)
+    rows = []
+    for row in report.rows:
+        predicted = _numeric(row.output_shape.spatial, "output")
+        got = measured.get(row.index)
+        found = checks[row.index]
+        mismatch = [c for c in found if c not in ("exact", "within", "global", "n/a")]
+        field_check = mismatch[0] if mismatch else ("exact" if "exact" in found else found[0] if found else "n/a")
+        rows.append(
+            VerifyRow(
+                index=row.index,
+                line=row.line,
+                label=row.label,
+                kind=row.kind,
+                predicted=predicted,
+                measured=got,
+                field=_field_text(row.receptive_field),
+                field_check=field_check,
+                ok=got == predicted and not mismatch,
+            )
+        )
+    return VerifyReport(source=arch.source, rows=tuple(rows), impulses=tuple(positions))
+
+
+def _run_impulse(
+    arch: Arch,
+    rows: tuple[LayerRow, ...],
+    spatial: tuple[int, ...],
+    impulse: tuple[int, ...],
+    measured: dict[int, tuple[int, ...] | None],
+    checks: dict[int, list[str]],
+) -> None:
+    start = Tensor.zeros(spatial, 1) if spatial else Tensor((), 1, ([1],))
+    if spatial:
+        strides = [size_of(spatial[a + 1 :]) for a in range(len(spatial))]
+        start.data[0][sum(p * s for p, s in zip(impulse, strides, strict=True))] = 1
+    order = iter(rows)
+
+    def step(spec: LayerSpec, first: _Value, operands: list[_Value]) -> _Value:
+        row = next(order)
+        try:
+            out = _run(spec, row, first.tensor, [o.tensor for o in operands])
+        except (ValueError, IndexError):
+            measured[row.index] = None
+            return _Value(Tensor.zeros(_numeric(row.output_shape.spatial, "output"), 1), False, False, None)
+        measured[row.index] = out.spatial
+        exact, trusted = _propagate(row, first, operands, spec.ceil)
+        field = row.receptive_field if isinstance(row.receptive_field, Field) else None
+        checks[row.index].append(_check_field(row, out, spatial, impulse, exact, trusted))
+        return _Value(out, exact, trusted, field)
+
+    walk(
+        arch.body,
+        _Value(
+            start, True, True, Field(size=(1,) * len(spatial), jump=(1,) * len(spatial), padding=(0,) * len(spatial))
+        ),
+        step,
+        arch.source,
+    )
+
+
+def _propagate(row: LayerRow, first: _Value, operands: list[_Value], spec_ceil: bool) -> tuple[bool, bool]:
+    if row.kind in ("add", "concat"):
+        paths = [first, *operands]
+        aligned = not any("not aligned" in w for w in row.warnings)
+        merged = row.receptive_field
+        widest = [p for p in paths if isinstance(merged, Field) and p.field is not None and p.field.size == merged.size]
+        return aligned and any(p.exact for p in widest), aligned and all(p.trusted for p in paths)
+    return first.exact and _keeps_exact(row, spec_ceil), first.trusted
+
+
+def _check_field(
+    row: LayerRow, out: Tensor, spatial: tuple[int, ...], impulse: tuple[int, ...], exact: bool, trusted: bool
+) -> str:
+    field = row.receptive_field
+    if field == "global":
+        return "global"
+    if not isinstance(field, Field) or not trusted or not spatial:
+        return "n/a"
+    padding = _numeric(field.padding, "effective padding")
+    nonzero = [i for i in range(size_of(out.spatial)) if any(plane[i] != 0 for plane in out.data)]
+    strides = [size_of(out.spatial[a + 1 :]) for a in range(len(out.spatial))]
+    for axis, size in enumerate(out.spatial):
+        r, j, pad, p = field.size[axis], field.jump[axis], padding[axis], impulse[axis]
+        seen = {(i // strides[axis]) % size for i in nonzero}
+        predicted = {u for u in range(size) if u * j - pad <= p <= u * j - pad + r - 1}
+        if not seen <= predicted:
+            extra = sorted(seen - predicted)[:3]
+            return f"MISMATCH: impulse at {p} reaches units {extra} outside the field"
+        if exact:
+            inside = {u for u in range(size) if u * j - pad >= 0 and u * j - pad + r - 1 <= spatial[axis] - 1}
+            if seen & inside != predicted & inside:
+                missing = sorted((predicted - seen) & inside)[:3]
+                return f"MISMATCH: impulse at {p} does not reach units {missing} inside the field"
+    return "exact" if exact else "within"

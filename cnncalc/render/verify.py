@@ -62,4 +62,5 @@ def render_verify(report: VerifyReport) -> Any:
     positions = ", ".join("(" + ", ".join(map(str, p)) + ")" for p in report.impulses)
     failed = sum(not row.ok for row in report.rows)
     verdict = f"all {len(report.rows)} layers agree" if report.ok else f"{failed} of {len(report.rows)} layers DISAGREE"
-    return Group(table, Text(NOTE.format(positions=positions)), Text(verdict, style="green" if report.ok else "bold red"))
+    note = Text(NOTE.format(positions=positions))
+    return Group(table, note, Text(verdict, style="green" if report.ok else "bold red"))

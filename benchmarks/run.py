@@ -127,9 +127,72 @@ def scaling(repeat: int) -> list[Row]:
     return rows
 
 
+def naive_conv2d(image: list[list[list[int]]], weight: list[list[list[list[int]]]], pad: int) -> list[list[list[int]]]:
+    """The textbook loop nest, the baseline: image[c][y][x], weight[k][c][i][j], stride 1."""
+    channels, height, width = len(image), len(image[0]), len(image[0][0])
+    kernel = len(weight[0][0])
+    out_h, out_w = height + 2 * pad - kernel + 1, width + 2 * pad - kernel + 1
+    out = [[[0] * out_w for _ in range(out_h)] for _ in weight]
+    for k, filt in enumerate(weight):
+        for y in range(out_h):
+            for x in range(out_w):
+                total = 0
+                for c in range(channels):
+                    for i in range(kernel):
+                        row = y + i - pad
+                        if row < 0 or row >= height:
+                            continue
+                        for j in range(kernel):
+                            col = x + j - pad
+                            if 0 <= col < width:
+                                total += image[c][row][col] * filt[c][i][j]
+                out[k][y][x] = total
+    return out
+
+
+def reference_speed(repeat: int) -> list[Row]:
+    import random
+
+    from cnncalc.reference import Tensor, conv
+
+    rng = random.Random(0)
+    channels, filters, size, kernel = 16, 16, 32, 3
+    image = [[[rng.randint(-9, 9) for _ in range(size)] for _ in range(size)] for _ in range(channels)]
+    weight = [
+        [[[rng.randint(-9, 9) for _ in range(kernel)] for _ in range(kernel)] for _ in range(channels)]
+        for _ in range(filters)
+    ]
+    macs = size * size * filters * channels * kernel * kernel
+    tensor = Tensor((size, size), channels, tuple([v for row in plane for v in row] for plane in image))
+    flat_weight = [[[v for row in w_c for v in row] for w_c in w_k] for w_k in weight]
+    rounds = max(1, repeat // 5)
+    naive_times, ours_times = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        expected = naive_conv2d(image, weight, 1)
+        naive_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        got = conv(tensor, flat_weight, (3, 3), stride=(1, 1), padding=((1, 1), (1, 1)), dilation=(1, 1))
+        ours_times.append(time.perf_counter() - start)
+    assert [v for plane in expected for row in plane for v in row] == [v for plane in got.data for v in plane]
+    naive, ours = min(naive_times), min(ours_times)
+    speedup = naive / ours
+    return [
+        Row("naive nested-loop conv (16x32x32 -> 16, 3x3)", f"{macs / naive / 1e6:.2f} M MAC/s", "", None),
+        Row("reference conv, same layer", f"{macs / ours / 1e6:.2f} M MAC/s = {speedup:.1f}x", ">= 3x", speedup >= 3),
+    ]
+
+
+def verify_time(repeat: int) -> list[Row]:
+    seconds = wall([PYTHON, "-m", "cnncalc", "verify", "zoo:vgg16", "--json"], 1)
+    return [Row("cnncalc verify zoo:vgg16", f"{seconds:.1f} s", "< 30 s", seconds < 30)]
+
+
 SECTIONS: list[tuple[str, Callable[[int], list[Row]]]] = [
     ("start-up (issues 2 and 3)", cold_start),
     ("large files (issue 2)", scaling),
+    ("reference implementation (issue 4)", reference_speed),
+    ("verify (issue 4)", verify_time),
 ]
 
 

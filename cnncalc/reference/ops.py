@@ -103,15 +103,50 @@ def conv(
             [w for c_local in range(per_group_in) for w in weight[k][c_local]]
             for k in range(group * per_group_out, (group + 1) * per_group_out)
         ]
-        planes: list[list[Number]] = [[] for _ in group_weights]
-        for base in bases:
-            window = [buffer[base + o] for o in offsets]
-            for plane, w in zip(planes, group_weights, strict=True):
-                plane.append(sum(map(mul, window, w)))
-        out.extend(planes)
+        integral = all(type(v) is int for v in buffer) and all(type(w) is int for row in group_weights for w in row)
+        dot = _windows_packed if integral and len(group_weights) > 1 else _windows
+        out.extend(dot(buffer, offsets, bases, group_weights))
     if bias is not None:
         out = [[v + b for v in plane] for plane, b in zip(out, bias, strict=True)]
     return Tensor(out_spatial, filters, tuple(out))
+
+
+def _windows(
+    buffer: list[Number], offsets: list[int], bases: list[int], weights: list[list[Number]]
+) -> list[list[Number]]:
+    """One dot product per (window, filter); the window is gathered once for all filters."""
+    planes: list[list[Number]] = [[] for _ in weights]
+    for base in bases:
+        window = [buffer[base + o] for o in offsets]
+        for plane, w in zip(planes, weights, strict=True):
+            plane.append(sum(map(mul, window, w)))
+    return planes
+
+
+def _windows_packed(
+    buffer: list[Number], offsets: list[int], bases: list[int], weights: list[list[Number]]
+) -> list[list[Number]]:
+    """The same for integers, all filters at once: tap i's weights are packed into one
+    integer with filter k in bits ``[k*L, (k+1)*L)``, so one multiply-accumulate per tap
+    serves every filter (Python integers are exact at any size). The lane width L holds
+    the largest possible sum, ``max|x| * max_k sum|w_k|``, with a sign bit to spare, so
+    no lane can spill into the next; lanes are then read back as signed numbers."""
+    count = len(weights)
+    largest_input = max((abs(int(v)) for v in buffer), default=0)
+    largest = largest_input * max(sum(abs(int(w)) for w in row) for row in weights)
+    lane = largest.bit_length() + 2
+    packed = [sum(int(weights[k][i]) << (lane * k) for k in range(count)) for i in range(len(offsets))]
+    mask, half, full = (1 << lane) - 1, 1 << (lane - 1), 1 << lane
+    planes: list[list[Number]] = [[] for _ in range(count)]
+    for base in bases:
+        total = sum(map(mul, [buffer[base + o] for o in offsets], packed))
+        for plane in planes:
+            value = total & mask
+            if value >= half:
+                value -= full
+            plane.append(value)
+            total = (total - value) >> lane
+    return planes
 
 
 def deconv(

@@ -206,3 +206,23 @@ def _ones(shape: list[int]) -> object:
     for size in reversed(shape):
         nested = [nested] * size
     return nested
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(-(10**20), 10**20) | st.sampled_from([0, 1, -1]), min_size=12, max_size=12),
+    st.lists(st.integers(-(10**12), 10**12) | st.just(0), min_size=3 * 2 * 4, max_size=3 * 2 * 4),
+)
+def test_packed_integer_path_equals_plain_dot_products(values: list[int], weights: list[int]) -> None:
+    """Three filters over two channels of a 6-long signal: the packed (integer) path must
+    give exactly the sums a plain dot product gives, for huge and negative numbers too."""
+    x = Tensor((6,), 2, (values[:6], values[6:]))
+    weight = [[weights[(k * 2 + c) * 4 : (k * 2 + c) * 4 + 4] for c in range(2)] for k in range(3)]
+    out = conv(x, weight, (4,), stride=(1,), padding=((1, 1),), dilation=(1,))
+    for k in range(3):
+        for position in range(out.spatial[0]):
+            start = position - 1
+            expected = sum(
+                x.data[c][start + t] * weight[k][c][t] for c in range(2) for t in range(4) if 0 <= start + t < 6
+            )
+            assert out.data[k][position] == expected

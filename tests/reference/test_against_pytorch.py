@@ -162,14 +162,23 @@ def test_pool_values(s: dict[str, Any], data: st.DataObject, mode: str, ceil_mod
         count_include_pad=include_pad,
     )
     rank = s["rank"]
-    if mode == "max":
-        fn = {1: functional.max_pool1d, 2: functional.max_pool2d, 3: functional.max_pool3d}[rank]
-        theirs = fn(to_torch(x), kernel, stride=s["stride"], padding=pads, dilation=dilation, ceil_mode=ceil_mode)
-    else:
-        fn = {1: functional.avg_pool1d, 2: functional.avg_pool2d, 3: functional.avg_pool3d}[rank]
-        theirs = fn(
-            to_torch(x), kernel, stride=s["stride"], padding=pads, ceil_mode=ceil_mode, count_include_pad=include_pad
-        )
+    try:
+        if mode == "max":
+            fn = {1: functional.max_pool1d, 2: functional.max_pool2d, 3: functional.max_pool3d}[rank]
+            theirs = fn(to_torch(x), kernel, stride=s["stride"], padding=pads, dilation=dilation, ceil_mode=ceil_mode)
+        else:
+            fn = {1: functional.avg_pool1d, 2: functional.avg_pool2d, 3: functional.avg_pool3d}[rank]
+            theirs = fn(
+                to_torch(x),
+                kernel,
+                stride=s["stride"],
+                padding=pads,
+                ceil_mode=ceil_mode,
+                count_include_pad=include_pad,
+            )
+    except RuntimeError:  # PyTorch refuses a window that does not fit; the reference has no window to give
+        assert 0 in ours.spatial
+        return
     expected = from_torch(theirs)
     assert list(ours.spatial) == list(theirs.shape[2:])
     for plane, reference in zip(ours.data, expected, strict=False):

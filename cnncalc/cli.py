@@ -368,6 +368,402 @@ def reference_deconv(
     _show_reference(result, "deconv", json_output, no_color)
 
 
+# --- the rest of the course arithmetic -----------------------------------------------------
+
+#: let negative numbers ("-1", "-1,2,3,4") through as arguments instead of unknown options
+NUMERIC = {"ignore_unknown_options": True}
+ExplainOpt = Annotated[
+    bool, typer.Option("--explain", help="show the formula, the numbers and the result, step by step")
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="xyxy (corners x1,y1,x2,y2) or cxcywh (centre and size)")]
+
+
+def _emit(
+    document: dict[str, Any], title: str, fields: list[tuple[str, str]], steps: Any, options: tuple[bool, bool, bool]
+) -> None:
+    json_output, explain, no_color = options
+    if json_output:
+        import json
+
+        from cnncalc.render.course import steps_json
+
+        typer.echo(json.dumps({**document, "steps": steps_json(steps)}))
+        return
+    from cnncalc.render.course import render_result
+
+    _print(render_result(title, fields, steps, explain), no_color=no_color)
+
+
+def _box_format(value: str) -> str:
+    if value not in ("xyxy", "cxcywh"):
+        raise typer.BadParameter("use xyxy or cxcywh", param_hint="--format")
+    return value
+
+
+@app.command(context_settings=NUMERIC)
+def iou(
+    box_a: Annotated[str, typer.Argument(metavar="BOX_A", help="x1,y1,x2,y2 (or cx,cy,w,h with --format cxcywh)")],
+    box_b: Annotated[str, typer.Argument(metavar="BOX_B", help="the other box, same format")],
+    box_format: FormatOpt = "xyxy",
+    threshold: Annotated[str, typer.Option(help="IoU that counts as a good match")] = "0.5",
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Intersection over union of two boxes, and whether it passes the threshold.
+
+    Example: cnncalc iou 0,0,2,2 1,0,3,2 --explain
+    """
+    from cnncalc.course.boxes import iou as compute_iou
+    from cnncalc.course.boxes import parse_box
+    from cnncalc.course.numbers import json_number, number, show
+
+    box_format = _box_format(box_format)
+    result = compute_iou(
+        parse_box(box_a, box_format, "BOX_A"), parse_box(box_b, box_format, "BOX_B"), number(threshold, "--threshold")
+    )
+    document = {
+        "box_a": [json_number(v) for v in (result.a.x1, result.a.y1, result.a.x2, result.a.y2)],
+        "box_b": [json_number(v) for v in (result.b.x1, result.b.y1, result.b.x2, result.b.y2)],
+        "intersection": json_number(result.intersection),
+        "union": json_number(result.union),
+        "iou": json_number(result.value),
+        "threshold": json_number(result.threshold),
+        "passes": result.passes,
+    }
+    fields = [
+        ("boxes", f"A {result.a.text()}, B {result.b.text()}"),
+        ("intersection", show(result.intersection)),
+        ("union", show(result.union)),
+        ("IoU", show(result.value)),
+        (f"IoU >= {show(result.threshold)}", "yes" if result.passes else "no"),
+    ]
+    _emit(document, "IoU", fields, result.steps, (json_output, explain, no_color))
+
+
+@app.command()
+def nms(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="boxes with scores: JSON or CSV (x1,y1,x2,y2,score[,class]); '-' reads stdin"
+        ),
+    ],
+    score_threshold: Annotated[str, typer.Option(help="drop boxes scoring below this first")] = "0.6",
+    iou_threshold: Annotated[str, typer.Option(help="discard boxes with at least this IoU with a picked one")] = "0.5",
+    per_class: Annotated[bool, typer.Option("--per-class", help="suppress only within the same class")] = False,
+    box_format: FormatOpt = "xyxy",
+    json_output: JsonOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Non-max suppression, step by step: which box was picked, which were discarded and why.
+
+    Example: cnncalc nms boxes.csv --score-threshold 0.6 --iou-threshold 0.5
+    """
+    from cnncalc.course.boxes import nms as run_nms
+    from cnncalc.course.boxes import read_detections
+    from cnncalc.course.numbers import json_number, number, show
+    from cnncalc.spec.source import read_source
+
+    box_format = _box_format(box_format)
+    text, source = read_source(file) if file == "-" or not file.startswith("zoo:") else (file, file)
+    result = run_nms(
+        read_detections(text, source, box_format),
+        score_threshold=number(score_threshold, "--score-threshold"),
+        iou_threshold=number(iou_threshold, "--iou-threshold"),
+        per_class=per_class,
+    )
+
+    def name(d: Any) -> str:
+        return f"#{d.index}" + (f" ({d.label})" if d.label is not None else "")
+
+    lines = []
+    for event in result.events:
+        d = event.detection
+        if event.action == "below threshold":
+            lines.append(f"{name(d)} score {show(d.score)} < {show(result.score_threshold)}: dropped first")
+        elif event.action == "picked":
+            lines.append(f"pick {name(d)} {d.box.text()} score {show(d.score)}")
+        else:
+            lines.append(
+                f"  discard {name(d)} score {show(d.score)}: IoU with {name(event.by)} = {show(event.overlap or 0)}"
+                f" >= {show(result.iou_threshold)}"
+            )
+    if json_output:
+        import json
+
+        typer.echo(
+            json.dumps(
+                {
+                    "kept": [
+                        {
+                            "index": d.index,
+                            "box": [json_number(v) for v in (d.box.x1, d.box.y1, d.box.x2, d.box.y2)],
+                            "score": json_number(d.score),
+                            "class": d.label,
+                        }
+                        for d in result.kept
+                    ],
+                    "events": [
+                        {
+                            "action": e.action,
+                            "index": e.detection.index,
+                            "by": None if e.by is None else e.by.index,
+                            "iou": None if e.overlap is None else json_number(e.overlap),
+                        }
+                        for e in result.events
+                    ],
+                    "score_threshold": json_number(result.score_threshold),
+                    "iou_threshold": json_number(result.iou_threshold),
+                    "per_class": result.per_class,
+                }
+            )
+        )
+        return
+    from rich.console import Group
+    from rich.text import Text
+
+    kept = ", ".join(name(d) for d in result.kept) or "none"
+    _print(
+        Group(Text("Non-max suppression:"), *(Text("  " + line) for line in lines), Text(f"kept: {kept}")),
+        no_color=no_color,
+    )
+
+
+@app.command()
+def yolo(
+    anchors: Annotated[int, typer.Option(min=1, help="anchor boxes per cell (k)")],
+    classes: Annotated[int, typer.Option(min=0, help="number of classes (p)")],
+    grid: Annotated[Optional[int], typer.Option(min=1, help="grid size G")] = None,
+    input_size: Annotated[
+        Optional[int], typer.Option("--input", min=1, help="input size, to derive or check G")
+    ] = None,
+    stride: Annotated[Optional[int], typer.Option(min=1, help="the backbone's total stride, e.g. 32")] = None,
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The YOLO output volume G x G x k x (5 + p) and its size.
+
+    Example: cnncalc yolo --grid 19 --anchors 5 --classes 80
+    """
+    from cnncalc.course.boxes import yolo_volume
+
+    result = yolo_volume(grid=grid, anchors=anchors, classes=classes, input_size=input_size, stride=stride)
+    document = {
+        "grid": result.grid,
+        "anchors": anchors,
+        "classes": classes,
+        "output_shape": result.shape,
+        "elements": result.elements,
+    }
+    fields = [("output volume", " x ".join(map(str, result.shape))), ("values", f"{result.elements:,}")]
+    _emit(document, "YOLO output", fields, result.steps, (json_output, explain, no_color))
+
+
+@app.command(context_settings=NUMERIC)
+def softmax(
+    values: Annotated[list[str], typer.Argument(metavar="VALUES...", help="scores, e.g. 1 -1 2 (or 1,-1,2)")],
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Softmax probabilities, with the exponentials and their sum (stable for large inputs).
+
+    Example: cnncalc softmax 1 -1 2 --explain
+    """
+    from cnncalc.course.functions import softmax as compute
+    from cnncalc.course.numbers import json_number, show, vector
+
+    scores = [v for text in values for v in vector(text, "VALUES")]
+    result = compute(scores)
+    document = {
+        "inputs": [json_number(v) for v in result.inputs],
+        "exponentials": list(result.exponentials),
+        "sum": result.total,
+        "probabilities": list(result.probabilities),
+    }
+    fields = [(f"p({show(z)})", show(p, 4)) for z, p in zip(result.inputs, result.probabilities, strict=True)]
+    _emit(document, "softmax", fields, result.steps, (json_output, explain, no_color))
+
+
+@app.command(context_settings=NUMERIC)
+def activation(
+    name: Annotated[str, typer.Argument(help="relu, relu6, leakyrelu, elu, sigmoid, tanh, swish, gelu, softplus")],
+    values: Annotated[list[str], typer.Argument(metavar="VALUES...", help="inputs, e.g. -2 0 3")],
+    alpha: Annotated[Optional[str], typer.Option(help="leaky slope / ELU alpha (defaults 0.01 / 1)")] = None,
+    beta: Annotated[Optional[str], typer.Option(help="swish / softplus beta (default 1)")] = None,
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """An activation function and its derivative at each value (PyTorch's definitions).
+
+    Example: cnncalc activation sigmoid 0 1 2 3
+    """
+    from cnncalc.course.functions import activate
+    from cnncalc.course.numbers import json_number, number, show, vector
+
+    inputs = [v for text in values for v in vector(text, "VALUES")]
+    result = activate(
+        name,
+        inputs,
+        None if alpha is None else number(alpha, "--alpha"),
+        None if beta is None else number(beta, "--beta"),
+    )
+    document = {
+        "activation": name.lower(),
+        "alpha": json_number(result.alpha),
+        "beta": json_number(result.beta),
+        "inputs": [json_number(v) for v in result.inputs],
+        "values": [json_number(v) for v in result.values],
+        "derivatives": [json_number(v) for v in result.derivatives],
+    }
+    fields = [
+        (f"x = {show(x)}", f"{show(v)}   (derivative {show(d)})")
+        for x, v, d in zip(result.inputs, result.values, result.derivatives, strict=True)
+    ]
+    _emit(document, result.name, fields, result.steps, (json_output, explain, no_color))
+
+
+loss_app = typer.Typer(help="Loss functions with batch means: cross-entropy, mse, triplet.")
+app.add_typer(loss_app, name="loss")
+RowsHelp = "values, rows of a batch separated by ';' (e.g. 0,1,0;1,0,0)"
+
+
+def _loss(result: Any, options: tuple[bool, bool, bool]) -> None:
+    from cnncalc.course.numbers import json_number, show
+
+    document = {
+        "loss": result.name,
+        "per_example": [json_number(v) for v in result.per_example],
+        "mean": json_number(result.mean),
+    }
+    fields = [(f"example {i}", show(v)) for i, v in enumerate(result.per_example)] + [("batch mean", show(result.mean))]
+    _emit(document, result.name, fields, result.steps, options)
+
+
+@loss_app.command("cross-entropy", context_settings=NUMERIC)
+def loss_cross_entropy(
+    target: Annotated[
+        str, typer.Option(help=RowsHelp + "; one-hot, a class index, or 0/1 (binary); '?' unknown with --multi-label")
+    ],
+    pred: Annotated[str, typer.Option(help="predicted probabilities, same layout")],
+    multi_label: Annotated[
+        bool, typer.Option("--multi-label", help="independent labels (a sigmoid per label)")
+    ] = False,
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Cross-entropy: binary (one probability per example), multi-class, or multi-label.
+
+    Example: cnncalc loss cross-entropy --target 1 --pred 0.7
+    """
+    from cnncalc.course import losses
+    from cnncalc.course.numbers import rows
+
+    predictions = rows(pred, "--pred")
+    if multi_label:
+        labels = [
+            [None if v.strip() == "?" else v for v in row.replace(",", " ").split()]
+            for row in target.split(";")
+            if row.strip()
+        ]
+        from cnncalc.course.numbers import number
+
+        targets = [[None if v is None else number(v, "--target") for v in row] for row in labels]
+        result = losses.multilabel_cross_entropy(targets, predictions)
+    else:
+        targets_exact = rows(target, "--target")
+        if all(len(p) == 1 for p in predictions):
+            result = losses.binary_cross_entropy([t for row in targets_exact for t in row], [p[0] for p in predictions])
+        else:
+            result = losses.categorical_cross_entropy(targets_exact, predictions)
+    _loss(result, (json_output, explain, no_color))
+
+
+@loss_app.command("mse", context_settings=NUMERIC)
+def loss_mse(
+    target: Annotated[str, typer.Option(help=RowsHelp)],
+    pred: Annotated[str, typer.Option(help="predictions, same layout")],
+    half: Annotated[bool, typer.Option("--half", help="the course's 1/2 (y - y^)^2")] = False,
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Mean squared error (PyTorch MSELoss: mean over elements), exact.
+
+    Example: cnncalc loss mse --target 1,2,3 --pred 1,2,5
+    """
+    from cnncalc.course import losses
+    from cnncalc.course.numbers import rows
+
+    _loss(losses.mse(rows(target, "--target"), rows(pred, "--pred"), half=half), (json_output, explain, no_color))
+
+
+@loss_app.command("triplet", context_settings=NUMERIC)
+def loss_triplet(
+    anchor: Annotated[str, typer.Option(help="f(A), " + RowsHelp)],
+    positive: Annotated[str, typer.Option(help="f(P), same layout")],
+    negative: Annotated[str, typer.Option(help="f(N), same layout")],
+    margin: Annotated[str, typer.Option(help="alpha")] = "0.2",
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Triplet loss max(||f(A)-f(P)||^2 - ||f(A)-f(N)||^2 + alpha, 0), exact.
+
+    Example: cnncalc loss triplet --anchor 0,0 --positive 1,0 --negative 0,2 --margin 0.2
+    """
+    from cnncalc.course import losses
+    from cnncalc.course.numbers import number, rows
+
+    result = losses.triplet(
+        rows(anchor, "--anchor"), rows(positive, "--positive"), rows(negative, "--negative"), number(margin, "--margin")
+    )
+    _loss(result, (json_output, explain, no_color))
+
+
+@app.command()
+def gram(
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="an activation volume n_H x n_W x n_C: JSON (channels last) or text")
+    ],
+    generated: Annotated[
+        Optional[str], typer.Option(help="a second volume (the generated image's): adds the style and content costs")
+    ] = None,
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The Gram (style) matrix of an activation volume; with --generated, the style and content costs.
+
+    Example: cnncalc gram style.json --generated generated.json --explain
+    """
+    from cnncalc.course.numbers import json_number, show
+    from cnncalc.course.style import style
+    from cnncalc.reference.commands import load_tensor
+
+    result = style(
+        load_tensor(file, "FILE", 2), None if generated is None else load_tensor(generated, "--generated", 2)
+    )
+    document: dict[str, Any] = {
+        "shape": result.shape,
+        "gram": [[json_number(v) for v in row] for row in result.gram],
+        "generated_gram": None
+        if result.generated_gram is None
+        else [[json_number(v) for v in row] for row in result.generated_gram],
+        "style_cost": None if result.style_cost is None else json_number(result.style_cost),
+        "content_cost": None if result.content_cost is None else json_number(result.content_cost),
+    }
+    fields = [("Gram matrix", "\n".join("  ".join(show(v) for v in row) for row in result.gram))]
+    if result.generated_gram is not None:
+        fields.append(("generated Gram", "\n".join("  ".join(show(v) for v in row) for row in result.generated_gram)))
+        fields += [("style cost", show(result.style_cost)), ("content cost", show(result.content_cost))]  # type: ignore[arg-type]
+    _emit(document, "style (Gram) matrix", fields, result.steps, (json_output, explain, no_color))
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="cnncalc")

@@ -1,0 +1,337 @@
+"""Bounding boxes: IoU, non-max suppression and the YOLO output volume (course conventions).
+
+Boxes are ``x1,y1,x2,y2`` corners or, with ``cxcywh``, centre and size (the YOLO
+notation b_x, b_y, b_w, b_h). Areas are continuous (width = x2 - x1), as in the course
+notes and torchvision's ``box_iou``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from cnncalc.course.numbers import Exact, Step, number, show, vector
+from cnncalc.errors import ArchError, Location, UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    x1: Exact
+    y1: Exact
+    x2: Exact
+    y2: Exact
+
+    @property
+    def width(self) -> Exact:
+        return self.x2 - self.x1
+
+    @property
+    def height(self) -> Exact:
+        return self.y2 - self.y1
+
+    @property
+    def area(self) -> Exact:
+        return self.width * self.height
+
+    def text(self) -> str:
+        return f"({show(self.x1)}, {show(self.y1)}, {show(self.x2)}, {show(self.y2)})"
+
+
+def make_box(values: list[Exact], box_format: str, what: str) -> Box:
+    if len(values) != 4:
+        raise UsageError(f"{what}: a box has 4 numbers, got {len(values)}", hint=_format_hint(box_format))
+    if box_format == "cxcywh":
+        cx, cy, w, h = values
+        if w < 0 or h < 0:
+            raise UsageError(f"{what}: width and height cannot be negative")
+        half_w, half_h = Fraction(w) / 2, Fraction(h) / 2
+        return Box(*(_tidy(v) for v in (cx - half_w, cy - half_h, cx + half_w, cy + half_h)))
+    box = Box(*values)
+    if box.x2 < box.x1 or box.y2 < box.y1:
+        raise UsageError(f"{what}: x2 must not be left of x1, nor y2 above y1", hint=_format_hint(box_format))
+    return box
+
+
+def _tidy(value: Exact) -> Exact:
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return value.numerator
+    return value
+
+
+def _format_hint(box_format: str) -> str:
+    return "write cx,cy,w,h" if box_format == "cxcywh" else "write x1,y1,x2,y2 (corners), or use --format cxcywh"
+
+
+def parse_box(text: str, box_format: str, what: str) -> Box:
+    return make_box(vector(text, what), box_format, what)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IoU:
+    a: Box
+    b: Box
+    intersection: Exact
+    union: Exact
+    value: Exact
+    threshold: Exact
+    steps: tuple[Step, ...]
+
+    @property
+    def passes(self) -> bool:
+        return self.value >= self.threshold
+
+
+def iou(a: Box, b: Box, threshold: Exact = Fraction(1, 2)) -> IoU:
+    overlap_w = max(min(a.x2, b.x2) - max(a.x1, b.x1), 0)
+    overlap_h = max(min(a.y2, b.y2) - max(a.y1, b.y1), 0)
+    intersection = overlap_w * overlap_h
+    union = a.area + b.area - intersection
+    if union == 0:
+        raise UsageError("both boxes have zero area, so IoU is undefined")
+    value = _tidy(Fraction(intersection) / union)
+    steps = (
+        Step(
+            what="area A",
+            formula="(x2 - x1)(y2 - y1)",
+            numbers=f"{show(a.width)} x {show(a.height)}",
+            result=show(a.area),
+        ),
+        Step(
+            what="area B",
+            formula="(x2 - x1)(y2 - y1)",
+            numbers=f"{show(b.width)} x {show(b.height)}",
+            result=show(b.area),
+        ),
+        Step(
+            what="intersection",
+            formula="max(min(x2) - max(x1), 0) x max(min(y2) - max(y1), 0)",
+            numbers=f"{show(overlap_w)} x {show(overlap_h)}",
+            result=show(intersection),
+        ),
+        Step(
+            what="union",
+            formula="area A + area B - intersection",
+            numbers=f"{show(a.area)} + {show(b.area)} - {show(intersection)}",
+            result=show(union),
+        ),
+        Step(
+            what="IoU",
+            formula="intersection / union",
+            numbers=f"{show(intersection)} / {show(union)}",
+            result=show(value),
+        ),
+    )
+    return IoU(a=a, b=b, intersection=intersection, union=union, value=value, threshold=threshold, steps=steps)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Detection:
+    index: int  # position in the input, from 0
+    box: Box
+    score: Exact
+    label: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NmsEvent:
+    """One thing that happened: a box dropped for its score, picked, or suppressed by a pick."""
+
+    action: str  # "below threshold" | "picked" | "suppressed"
+    detection: Detection
+    by: Detection | None = None
+    overlap: Exact | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NmsResult:
+    kept: tuple[Detection, ...]
+    events: tuple[NmsEvent, ...]
+    score_threshold: Exact
+    iou_threshold: Exact
+    per_class: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def nms(
+    detections: list[Detection], *, score_threshold: Exact, iou_threshold: Exact, per_class: bool = False
+) -> NmsResult:
+    """The course's algorithm: drop boxes scoring below the threshold, then repeatedly pick
+    the highest score (earlier input first on ties) and discard every remaining box whose
+    IoU with it is at least the IoU threshold. ``per_class`` runs it separately per label."""
+    events: list[NmsEvent] = []
+    remaining: list[Detection] = []
+    for d in detections:
+        if d.score < score_threshold:
+            events.append(NmsEvent(action="below threshold", detection=d))
+        else:
+            remaining.append(d)
+    remaining.sort(key=lambda d: (-d.score, d.index))
+    kept: list[Detection] = []
+    while remaining:
+        best = remaining.pop(0)
+        kept.append(best)
+        events.append(NmsEvent(action="picked", detection=best))
+        survivors = []
+        for other in remaining:
+            if per_class and other.label != best.label:
+                survivors.append(other)
+                continue
+            overlap = iou(best.box, other.box).value if (best.box.area + other.box.area) else 0
+            if overlap >= iou_threshold:
+                events.append(NmsEvent(action="suppressed", detection=other, by=best, overlap=overlap))
+            else:
+                survivors.append(other)
+        remaining = survivors
+    return NmsResult(
+        kept=tuple(kept),
+        events=tuple(events),
+        score_threshold=score_threshold,
+        iou_threshold=iou_threshold,
+        per_class=per_class,
+    )
+
+
+def read_detections(text: str, source: str, box_format: str) -> list[Detection]:
+    """JSON ``[{"box": [x1, y1, x2, y2], "score": 0.9, "class": "car"}, ...]`` or CSV with a
+    header ``x1,y1,x2,y2,score[,class]`` (``cx,cy,w,h,score[,class]`` with cxcywh)."""
+    stripped = text.strip().lstrip("\ufeff")
+    if not stripped:
+        raise ArchError("no boxes", location=Location(source=source, line=1, column=1))
+    if stripped.startswith("["):
+        return _from_json(stripped, source, box_format)
+    return _from_csv(stripped, source, box_format)
+
+
+def _from_json(text: str, source: str, box_format: str) -> list[Detection]:
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not a number")
+
+    try:
+        items = json.loads(text, parse_float=Fraction, parse_constant=refuse)
+    except json.JSONDecodeError as error:
+        raise ArchError(
+            f"invalid JSON: {error.msg}", location=Location(source=source, line=error.lineno, column=error.colno)
+        ) from None
+    except ValueError as error:
+        raise ArchError(str(error), location=Location(source=source, line=1, column=1)) from None
+    if not isinstance(items, list) or not items:
+        raise ArchError("expected a non-empty list of boxes", location=Location(source=source, line=1, column=1))
+    detections = []
+    for index, item in enumerate(items):
+        where = f"{source}: box {index}"
+        if not isinstance(item, dict) or "box" not in item or "score" not in item:
+            raise ArchError(f'box {index} needs "box" and "score"', location=Location(source=source, line=1, column=1))
+        values = item["box"]
+        if not isinstance(values, list) or not all(
+            isinstance(v, (int, Fraction)) and not isinstance(v, bool) for v in values
+        ):
+            raise ArchError(
+                f"box {index}: the box must be 4 numbers", location=Location(source=source, line=1, column=1)
+            )
+        score = item["score"]
+        if isinstance(score, bool) or not isinstance(score, (int, Fraction)):
+            raise ArchError(
+                f"box {index}: the score must be a number", location=Location(source=source, line=1, column=1)
+            )
+        label = item.get("class")
+        detections.append(
+            Detection(
+                index=index,
+                box=make_box(values, box_format, where),
+                score=score,
+                label=None if label is None else str(label),
+            )
+        )
+    return detections
+
+
+def _from_csv(text: str, source: str, box_format: str) -> list[Detection]:
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader)]
+    names = ["cx", "cy", "w", "h"] if box_format == "cxcywh" else ["x1", "y1", "x2", "y2"]
+    missing = [n for n in [*names, "score"] if n not in header]
+    if missing:
+        raise ArchError(
+            f"the CSV header lacks {', '.join(missing)}",
+            location=Location(source=source, line=1, column=1),
+            hint=f"start with a header like {','.join(names)},score,class",
+        )
+    detections: list[Detection] = []
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise ArchError(
+                f"expected {len(header)} values, got {len(row)}", location=Location(source=source, line=line, column=1)
+            )
+        cells = dict(zip(header, row, strict=True))
+        where = f"{source}:{line}"
+        values = [number(cells[n], where) for n in names]
+        label = cells.get("class")
+        detections.append(
+            Detection(
+                index=len(detections),
+                box=make_box(values, box_format, where),
+                score=number(cells["score"], where),
+                label=label.strip() if label is not None else None,
+            )
+        )
+    if not detections:
+        raise ArchError("no boxes", location=Location(source=source, line=1, column=1))
+    return detections
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class YoloVolume:
+    grid: int
+    anchors: int
+    classes: int
+    steps: tuple[Step, ...]
+
+    @property
+    def shape(self) -> list[int]:
+        return [self.grid, self.grid, self.anchors, 5 + self.classes]
+
+    @property
+    def elements(self) -> int:
+        return self.grid * self.grid * self.anchors * (5 + self.classes)
+
+
+def yolo_volume(
+    *, grid: int | None, anchors: int, classes: int, input_size: int | None, stride: int | None
+) -> YoloVolume:
+    """G x G x K x (5 + P): per cell and anchor p_c, b_x, b_y, b_h, b_w and P class scores."""
+    steps: list[Step] = []
+    if input_size is not None or stride is not None:
+        if input_size is None or stride is None:
+            raise UsageError("--input and --stride go together", hint="e.g. --input 416 --stride 32")
+        if input_size % stride:
+            raise UsageError(
+                f"the backbone stride {stride} does not divide the input {input_size}",
+                hint=f"the nearest inputs that work are {input_size - input_size % stride}"
+                f" and {input_size - input_size % stride + stride}",
+            )
+        derived = input_size // stride
+        steps.append(
+            Step(what="grid", formula="input / stride", numbers=f"{input_size} / {stride}", result=str(derived))
+        )
+        if grid is not None and grid != derived:
+            raise UsageError(f"--grid {grid} does not match input / stride = {input_size} / {stride} = {derived}")
+        grid = derived
+    if grid is None:
+        raise UsageError("give --grid, or --input and --stride")
+    depth = 5 + classes
+    steps.append(Step(what="values per anchor", formula="5 + P", numbers=f"5 + {classes}", result=str(depth)))
+    steps.append(
+        Step(
+            what="output volume",
+            formula="G x G x K x (5 + P)",
+            numbers=f"{grid} x {grid} x {anchors} x {depth}",
+            result=f"{grid * grid * anchors * depth:,} values",
+        )
+    )
+    return YoloVolume(grid=grid, anchors=anchors, classes=classes, steps=tuple(steps))

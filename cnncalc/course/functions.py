@@ -1,0 +1,175 @@
+"""Softmax and activation functions with their derivatives (PyTorch's definitions).
+
+Derivatives at a kink follow PyTorch's autograd: ReLU'(0) = 0, LeakyReLU'(0) = alpha,
+ReLU6'(0) = ReLU6'(6) = 0. Exact where the function is rational (ReLU, leaky ReLU),
+floats otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from cnncalc.course.numbers import Exact, Real, Step, show
+from cnncalc.errors import UsageError
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SoftmaxResult:
+    inputs: tuple[Exact, ...]
+    shift: Exact
+    exponentials: tuple[float, ...]
+    total: float
+    probabilities: tuple[float, ...]
+    steps: tuple[Step, ...]
+
+
+def softmax(values: list[Exact]) -> SoftmaxResult:
+    """``p_i = e^(z_i - m) / sum_j e^(z_j - m)`` with ``m = max z``: the same probabilities as
+    without the shift, but no exponential can overflow (1000 and 1001 work)."""
+    if not values:
+        raise UsageError("softmax needs at least one value")
+    shift = max(values)
+    exps = tuple(math.exp(float(v - shift)) for v in values)
+    total = math.fsum(exps)
+    probabilities = tuple(e / total for e in exps)
+    steps = (
+        Step(what="shift", formula="m = max z", numbers="", result=show(shift)),
+        Step(
+            what="exponentials",
+            formula="e^(z_i - m)",
+            numbers=", ".join(f"e^({show(v - shift)})" for v in values),
+            result=", ".join(show(e) for e in exps),
+        ),
+        Step(what="sum", formula="sum_j e^(z_j - m)", numbers=" + ".join(show(e) for e in exps), result=show(total)),
+        Step(
+            what="probabilities",
+            formula="p_i = e^(z_i - m) / sum",
+            numbers=", ".join(f"{show(e)} / {show(total)}" for e in exps),
+            result=", ".join(show(p, 4) for p in probabilities),
+        ),
+    )
+    return SoftmaxResult(
+        inputs=tuple(values), shift=shift, exponentials=exps, total=total, probabilities=probabilities, steps=steps
+    )
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1 / (1 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1 + e)
+
+
+def _softplus(x: float, beta: float) -> float:
+    z = beta * x
+    return (max(z, 0) + math.log1p(math.exp(-abs(z)))) / beta  # stable for large |z|
+
+
+@dataclass(frozen=True, slots=True)
+class Activation:
+    formula: str
+    derivative_formula: str
+    value: Callable[[Exact, Exact, Exact], Real]
+    derivative: Callable[[Exact, Exact, Exact], Real]
+    default_alpha: Exact = 0
+    default_beta: Exact = 1
+
+
+def _gelu(x: float) -> float:
+    return 0.5 * x * (1 + math.erf(x / math.sqrt(2)))
+
+
+def _gelu_grad(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2))) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "relu": Activation("max(0, x)", "1 if x > 0 else 0", lambda x, a, b: max(x, 0), lambda x, a, b: 1 if x > 0 else 0),
+    "relu6": Activation(
+        "min(max(0, x), 6)",
+        "1 if 0 < x < 6 else 0",
+        lambda x, a, b: min(max(x, 0), 6),
+        lambda x, a, b: 1 if 0 < x < 6 else 0,
+    ),
+    "leakyrelu": Activation(
+        "x if x > 0 else alpha*x",
+        "1 if x > 0 else alpha",
+        lambda x, a, b: x if x > 0 else a * x,
+        lambda x, a, b: 1 if x > 0 else a,
+        default_alpha=Fraction(1, 100),
+    ),
+    "elu": Activation(
+        "x if x > 0 else alpha*(e^x - 1)",
+        "1 if x > 0 else alpha*e^x",
+        lambda x, a, b: x if x > 0 else float(a) * math.expm1(float(x)),
+        lambda x, a, b: 1 if x > 0 else float(a) * math.exp(float(x)),
+        default_alpha=1,
+    ),
+    "sigmoid": Activation(
+        "1 / (1 + e^-x)",
+        "s(x)(1 - s(x))",
+        lambda x, a, b: _sigmoid(float(x)),
+        lambda x, a, b: _sigmoid(float(x)) * (1 - _sigmoid(float(x))),
+    ),
+    "tanh": Activation("tanh(x)", "1 - tanh(x)^2", lambda x, a, b: math.tanh(x), lambda x, a, b: 1 - math.tanh(x) ** 2),
+    "swish": Activation(
+        "x * s(beta*x)",
+        "s(beta*x) + beta*x*s(beta*x)(1 - s(beta*x))",
+        lambda x, a, b: float(x) * _sigmoid(float(b * x)),
+        lambda x, a, b: _sigmoid(float(b * x)) + float(b * x) * _sigmoid(float(b * x)) * (1 - _sigmoid(float(b * x))),
+    ),
+    "gelu": Activation(
+        "x * Phi(x) = x/2 (1 + erf(x/sqrt 2))",
+        "Phi(x) + x*phi(x)",
+        lambda x, a, b: _gelu(float(x)),
+        lambda x, a, b: _gelu_grad(float(x)),
+    ),
+    "softplus": Activation(
+        "log(1 + e^(beta*x)) / beta",
+        "s(beta*x)",
+        lambda x, a, b: _softplus(float(x), float(b)),
+        lambda x, a, b: _sigmoid(float(b * x)),
+    ),
+}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ActivationResult:
+    name: str
+    alpha: Exact
+    beta: Exact
+    inputs: tuple[Exact, ...]
+    values: tuple[Real, ...]
+    derivatives: tuple[Real, ...]
+    steps: tuple[Step, ...]
+
+
+def activate(name: str, inputs: list[Exact], alpha: Exact | None = None, beta: Exact | None = None) -> ActivationResult:
+    function = ACTIVATIONS.get(name.lower())
+    if function is None:
+        raise UsageError(f"unknown activation '{name}'", hint=f"use one of {', '.join(ACTIVATIONS)}")
+    a = function.default_alpha if alpha is None else alpha
+    b = function.default_beta if beta is None else beta
+    if name.lower() == "softplus" and b == 0:
+        raise UsageError("softplus needs beta != 0")
+    values = tuple(function.value(x, a, b) for x in inputs)
+    derivatives = tuple(function.derivative(x, a, b) for x in inputs)
+    parameters = f" (alpha = {show(a)}, beta = {show(b)})"
+    steps = tuple(
+        Step(
+            what=f"{name}({show(x)})", formula=function.formula, numbers="", result=f"{show(v)};  derivative {show(d)}"
+        )
+        for x, v, d in zip(inputs, values, derivatives, strict=True)
+    )
+    return ActivationResult(
+        name=f"{name.lower()}{parameters if name.lower() in ('leakyrelu', 'elu', 'swish', 'softplus') else ''}",
+        alpha=a,
+        beta=b,
+        inputs=tuple(inputs),
+        values=values,
+        derivatives=derivatives,
+        steps=steps,
+    )

@@ -1,0 +1,28 @@
+"""Rendering the course commands: a small table of results, the working on --explain, or JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cnncalc.course.numbers import Step
+
+
+def render_result(title: str, fields: list[tuple[str, str]], steps: tuple[Step, ...], explain: bool) -> Any:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for name, value in fields:
+        table.add_row(name, value)
+    parts: list[Any] = [table]
+    if explain:
+        parts.append(Text("Working:"))
+        parts.extend(Text(f"  {step.text()}") for step in steps)
+    return Group(*parts)
+
+
+def steps_json(steps: tuple[Step, ...]) -> list[dict[str, str]]:
+    return [{"what": s.what, "formula": s.formula, "numbers": s.numbers, "result": s.result} for s in steps]

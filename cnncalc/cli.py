@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from cnncalc import __version__
-from cnncalc.errors import CnncalcError
+from cnncalc.errors import CnncalcError, UsageError
 
 #: exit code for a bug in cnncalc itself (never for bad input, which is 1 or 2)
 INTERNAL_ERROR = 70
@@ -111,9 +111,7 @@ def summary(
     from cnncalc.analysis import BYTES_PER_ELEMENT
 
     if dtype not in BYTES_PER_ELEMENT:
-        raise typer.BadParameter(
-            f"unknown dtype {dtype!r}; use one of {', '.join(BYTES_PER_ELEMENT)}", param_hint="--dtype"
-        )
+        raise UsageError(f"--dtype: unknown dtype '{dtype}'", hint=f"use one of {', '.join(BYTES_PER_ELEMENT)}")
     report = _analyze(file, input_dims)
     if json_output:
         from cnncalc.render.json_report import dumps, summary_json
@@ -282,7 +280,7 @@ def reference_conv(
     Example: cnncalc reference conv --input '[[3,0,1],[1,5,8],[2,7,2]]' --filter '[[1,0,-1],[1,0,-1],[1,0,-1]]'
     """
     if order not in ("columns", "rows"):
-        raise typer.BadParameter("use 'columns' or 'rows'", param_hint="--order")
+        raise UsageError(f"--order: unknown order '{order}'", hint="use 'columns' or 'rows'")
     from cnncalc.reference.commands import run_conv
 
     result = run_conv(
@@ -320,7 +318,7 @@ def reference_pool(
     Example: cnncalc reference pool --input '[[1,3,2,1],[2,9,1,1],[1,4,2,3],[5,6,1,2]]' --kernel 2 --mode avg
     """
     if mode not in ("max", "avg"):
-        raise typer.BadParameter("use 'max' or 'avg'", param_hint="--mode")
+        raise UsageError(f"--mode: unknown mode '{mode}'", hint="use 'max' or 'avg'")
     from cnncalc.reference.commands import run_pool
 
     result = run_pool(
@@ -396,7 +394,7 @@ def _emit(
 
 def _box_format(value: str) -> str:
     if value not in ("xyxy", "cxcywh"):
-        raise typer.BadParameter("use xyxy or cxcywh", param_hint="--format")
+        raise UsageError(f"--format: unknown box format '{value}'", hint="use xyxy or cxcywh")
     return value
 
 

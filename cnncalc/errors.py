@@ -33,10 +33,10 @@ class CnncalcError(Exception):
         self.hint = hint
 
     def render(self) -> str:
-        """The one-line message shown to the user."""
+        """The one-line message shown to the user (line breaks in quoted input are escaped)."""
         where = f"{self.location}: " if self.location else ""
         hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{where}error: {self.message}{hint}"
+        return f"{where}error: {self.message}{hint}".replace("\r", "\\r").replace("\n", "\\n")
 
 
 class ArchError(CnncalcError):

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+import typer.main
+from click.testing import CliRunner
 
 import cnncalc
 from cnncalc.analysis import Report
@@ -38,12 +39,16 @@ def summarize(text: str) -> Report:
     return cnncalc.analyze(cnncalc.parse(text, "test.arch"))
 
 
+#: built once: typer's own test runner rebuilds the click command on every call (~20 ms)
+COMMAND = typer.main.get_command(app)
+
+
 @pytest.fixture
 def run_cli() -> Callable[..., object]:
     """Invoke the app with fixed width and no colour; returns the click Result."""
     runner = CliRunner()
 
     def invoke(*args: str, stdin: str | None = None) -> object:
-        return runner.invoke(app, list(args), input=stdin, env={"COLUMNS": "160", "NO_COLOR": "1"})
+        return runner.invoke(COMMAND, list(args), input=stdin, env={"COLUMNS": "160", "NO_COLOR": "1"})
 
     return invoke

@@ -32,7 +32,8 @@ def softmax(values: list[Exact]) -> SoftmaxResult:
     if not values:
         raise UsageError("softmax needs at least one value")
     shift = max(values)
-    exps = tuple(math.exp(float(v - shift)) for v in values)
+    # differences are exact; below -745 the exponential is 0 in floating point anyway
+    exps = tuple(0.0 if v - shift < -745 else math.exp(float(v - shift)) for v in values)
     total = math.fsum(exps)
     probabilities = tuple(e / total for e in exps)
     steps = (
@@ -147,6 +148,10 @@ class ActivationResult:
     steps: tuple[Step, ...]
 
 
+#: beyond this, floating-point functions (sigmoid, tanh, gelu...) have no finite inputs to work with
+FLOAT_LIMIT = 10**300
+
+
 def activate(name: str, inputs: list[Exact], alpha: Exact | None = None, beta: Exact | None = None) -> ActivationResult:
     function = ACTIVATIONS.get(name.lower())
     if function is None:
@@ -155,6 +160,10 @@ def activate(name: str, inputs: list[Exact], alpha: Exact | None = None, beta: E
     b = function.default_beta if beta is None else beta
     if name.lower() == "softplus" and b == 0:
         raise UsageError("softplus needs beta != 0")
+    exact_only = name.lower() in ("relu", "relu6", "leakyrelu")
+    for value in (*inputs, a, b):
+        if not exact_only and abs(Fraction(value)) > FLOAT_LIMIT:
+            raise UsageError(f"{show(value)} is too large for {name.lower()}, which computes in floating point")
     values = tuple(function.value(x, a, b) for x in inputs)
     derivatives = tuple(function.derivative(x, a, b) for x in inputs)
     parameters = f" (alpha = {show(a)}, beta = {show(b)})"

@@ -67,16 +67,28 @@ def rows(text: str, what: str) -> list[list[Exact]]:
 def show(value: Real, digits: int = 6) -> str:
     """Exact integers as they are, fractions as decimals (and p/q when that is short), floats rounded."""
     if isinstance(value, Fraction) and value.denominator != 1:
+        if abs(value) > 10**30:
+            return _integer(round(value))
         decimal = _decimal(value, digits)
         fraction = f"{value.numerator}/{value.denominator}"
         return decimal if len(fraction) > 12 or _terminates(value) else f"{fraction} ≈ {decimal}"
     if isinstance(value, Fraction):
-        return str(value.numerator)
+        value = value.numerator
+    if isinstance(value, int):
+        return _integer(value)
     if isinstance(value, float):
         if math.isinf(value) or math.isnan(value):
             return str(value)
         return f"{value:.{digits}g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.{digits}e}"
     return str(value)
+
+
+def _integer(value: int) -> str:
+    """Exact up to 30 digits; beyond, a readable ``≈1.000e400`` (nobody reads 400 digits)."""
+    digits = str(abs(value))
+    if len(digits) <= 30:
+        return str(value)
+    return f"≈{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e{len(digits) - 1}"
 
 
 def _terminates(value: Fraction) -> bool:
@@ -99,7 +111,14 @@ def _decimal(value: Fraction, digits: int) -> str:
     return ("-" if value < 0 else "") + str(whole) + (f".{fraction}" if fraction else "")
 
 
-def json_number(value: Real) -> int | float:
+def json_number(value: Real) -> int | float | str:
+    """JSON has no fractions: integers stay exact, other values become floats, and a
+    fraction too large for a float is written exactly as the string ``"p/q"``."""
     if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else float(value)
+        if value.denominator == 1:
+            return value.numerator
+        try:
+            return float(value)
+        except OverflowError:
+            return f"{value.numerator}/{value.denominator}"
     return value

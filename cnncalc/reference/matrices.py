@@ -16,6 +16,7 @@ from typing import Any
 
 from cnncalc.errors import ArchError, Location, UsageError
 from cnncalc.reference.tensor import nested_shape
+from cnncalc.spec.source import decode
 
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?\Z")
 _SEPARATORS = re.compile(r"[,\s]+")
@@ -23,18 +24,16 @@ _SEPARATORS = re.compile(r"[,\s]+")
 
 def read_matrix(value: str, *, option: str) -> tuple[Any, str]:
     """The nested lists behind an option's value, and the name to use in messages."""
-    if value.lstrip().startswith("["):
+    if value.lstrip().startswith("[") or "\n" in value:  # inline JSON or inline text rows
         return parse_matrix(value, option), option
     if value == "-":
         return parse_matrix(sys.stdin.read(), "<stdin>"), "<stdin>"
     try:
-        with open(value, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(value, "rb") as handle:
+            data = handle.read()
     except OSError as error:
         raise UsageError(f"{option}: cannot read '{value}': {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise ArchError(f"'{value}' is not UTF-8 text", location=Location(source=value, line=1, column=1)) from None
-    return parse_matrix(text, value), value
+    return parse_matrix(decode(data, value), value), value
 
 
 def parse_matrix(text: str, source: str) -> Any:

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from fractions import Fraction
 from typing import Any
 
+from cnncalc.course.numbers import json_number
 from cnncalc.reference.commands import ReferenceResult
 from cnncalc.reference.explain import show
-from cnncalc.reference.tensor import Number, Tensor
-
-
-def json_number(value: Number) -> int | float:
-    """JSON has no fractions: integral values stay integers, others become floats."""
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else float(value)
-    return value
+from cnncalc.reference.tensor import Tensor
 
 
 def reference_json(result: ReferenceResult) -> dict[str, Any]:
     out = result.output
-    nested = Tensor(out.spatial, out.channels, tuple([json_number(v) for v in plane] for plane in out.data)).to_nested()
+    converted = tuple([json_number(v) for v in plane] for plane in out.data)
+    nested = Tensor(out.spatial, out.channels, converted).to_nested()  # type: ignore[arg-type]
     document: dict[str, Any] = {
         "output": nested,
         "output_shape": out.shape,

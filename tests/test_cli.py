@@ -35,7 +35,7 @@ def test_summary_table_golden(run_cli: Callable[..., Any], golden: Callable[[str
         if cells[1].strip()
     )
     total_line = next(line for line in result.stdout.splitlines() if line.startswith("Params:"))
-    assert f"Params: {row_sum:,} total" in total_line
+    assert total_line.startswith(f"Params: {row_sum:,} ")
 
 
 @pytest.mark.parametrize("name", ["lenet5", "inception_module", "residual_block"])
@@ -172,3 +172,28 @@ def test_symbolic_input_imports_sympy_and_stays_consistent(run_cli: Callable[...
     document = json.loads(run_cli("summary", _example("residual_block.arch"), "--input", "Nx56x64", "--json").stdout)
     assert document["totals"]["output_shape"][1:] == [28, 128]
     assert "N" in document["totals"]["output_shape"][0]
+
+
+def test_huge_sizes_exact_in_json_readable_in_the_table(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "huge.arch"
+    path.write_text("input 1000000000000000000x3\nconv K=2 F=3 P=same\nfc 7\n")
+    document = json.loads(run_cli("summary", str(path), "--json").stdout)
+    assert document["layers"][0]["output_shape"] == [10**18, 2]
+    assert document["totals"]["macs"] == 10**18 * 2 * 3 * 3 + 2 * 10**18 * 7
+    table = run_cli("summary", str(path)).stdout
+    assert "1000000000000000000×2" in table  # shapes stay exact
+    assert "│ 18.000 E │" in table  # a 20-digit cell gets a suffix
+    assert "MACs: 32,000,000,000,000,000,000 (≈ 32.000 E)" in table  # totals: exact, then readable
+    receptive = json.loads(run_cli("receptive-field", str(path), "--json").stdout)
+    assert receptive["layers"][0]["output_shape"] == [10**18, 2]
+
+
+def test_a_repeat_of_50000_and_a_100000_line_file(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    block = tmp_path / "block.arch"
+    block.write_text("input 32x32x8\nrepeat 50000 {\n  x: conv K=8 F=3 P=1\n  relu\n  add x\n}\n")
+    document = json.loads(run_cli("summary", str(block), "--json").stdout)
+    assert len(document["layers"]) == 150_000
+    assert document["totals"]["trainable_params"] == 50_000 * (9 * 8 + 1) * 8
+    lines = tmp_path / "long.arch"
+    lines.write_text("input 16x16x4\n" + "relu\n" * 100_000)
+    assert json.loads(run_cli("summary", str(lines), "--json").stdout)["totals"]["output_shape"] == [16, 16, 4]

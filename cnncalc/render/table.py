@@ -63,10 +63,10 @@ def render_summary(report: Report, *, dtype: str = "float32", bytes_per_element:
             [
                 f"Input: {fmt.shape(report.input_shape)}    Output: {fmt.shape(totals.output_shape)}"
                 f"    Layers: {len(report.rows)}",
-                f"Params: {fmt.number(totals.total_params)} total = {fmt.number(totals.trainable_params)} trainable"
-                f" + {fmt.number(totals.non_trainable_params)} non-trainable",
-                f"MACs: {fmt.number(totals.macs)}    FLOPs (2 x MACs): {fmt.number(totals.flops)}",
-                f"Activations: {fmt.number(totals.activations)} elements = "
+                f"Params: {fmt.exact(totals.total_params)} total = {fmt.exact(totals.trainable_params)} trainable"
+                f" + {fmt.exact(totals.non_trainable_params)} non-trainable",
+                f"MACs: {fmt.exact(totals.macs)}    FLOPs (2 x MACs): {fmt.exact(totals.flops)}",
+                f"Activations: {fmt.exact(totals.activations)} elements = "
                 f"{fmt.megabytes(totals.activations, bytes_per_element)} MB at {dtype}",
                 f"Receptive field: {field_text}",
             ]

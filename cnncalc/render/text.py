@@ -9,10 +9,24 @@ from cnncalc.receptive import Field, FieldState
 TIMES = "×"
 
 
+#: table cells are exact below this (15 characters with separators), suffixed above
+EXACT_BELOW = 10**12
+
+
 def number(value: Dim) -> str:
-    """``61,706``; symbolic values as their expression."""
+    """``61,706`` exactly; beyond 10^12 a suffixed form (``54.000 E``); symbolic values as their expression."""
     concrete = as_int(value)
-    return f"{concrete:,}" if concrete is not None else str(value)
+    if concrete is None:
+        return str(value)
+    return f"{concrete:,}" if abs(concrete) < EXACT_BELOW else si(concrete)
+
+
+def exact(value: Dim) -> str:
+    """The exact value with separators, and its suffixed form when that helps reading (totals)."""
+    concrete = as_int(value)
+    if concrete is None:
+        return str(value)
+    return f"{concrete:,}" + (f" (≈ {si(concrete)})" if abs(concrete) >= 10**6 else "")
 
 
 def decimal(numerator: int, denominator: int, places: int) -> str:
@@ -30,7 +44,10 @@ def si(value: Dim) -> str:
     concrete = as_int(value)
     if concrete is None:
         return str(value)
-    for power, suffix in ((12, "T"), (9, "G"), (6, "M"), (3, "K")):
+    if abs(concrete) >= 10**21:
+        digits = str(abs(concrete))
+        return f"{'-' if concrete < 0 else ''}{digits[0]}.{digits[1:4]}e{len(digits) - 1}"
+    for power, suffix in ((18, "E"), (15, "P"), (12, "T"), (9, "G"), (6, "M"), (3, "K")):
         if abs(concrete) >= 10**power:
             return f"{decimal(concrete, 10**power, 3)} {suffix}"
     return str(concrete)

@@ -51,11 +51,17 @@ def pool_output_size(
     """Pooling size; with ``ceil_mode`` PyTorch drops a last window that starts in the end padding."""
     if not ceil_mode:
         return conv_output_size(size, kernel, stride, pad, dilation)
-    span = size + pad[0] + pad[1] - effective_kernel(kernel, dilation)
+    window = effective_kernel(kernel, dilation)
+    span = size + pad[0] + pad[1] - window
+    windows = ceil_div(span, stride) + 1
     # Windows start at 0, S, 2S, ... while the previous one has not reached the end;
-    # any that would start in the end padding is dropped. With the padding PyTorch
-    # accepts (at most half the window) that is at most one, PyTorch's "O -= 1".
-    return minimum(ceil_div(span, stride) + 1, floor_div(size + pad[0] - 1, stride) + 1)
+    # any that would start in the end padding is dropped (PyTorch's "O -= 1"). With
+    # X = I + Ps, ceil((X + Pe - Fe)/S) = floor((X + Pe - Fe + S - 1)/S) <= floor((X - 1)/S)
+    # for every X exactly when Pe + S <= Fe: then no window can start in the padding,
+    # and symbolic sizes need no Min (which would double the expression at every pool).
+    if isinstance(pad[1], int) and pad[1] + stride <= window:
+        return windows
+    return minimum(windows, floor_div(size + pad[0] - 1, stride) + 1)
 
 
 def transposed_output_size(

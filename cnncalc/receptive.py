@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Union
 
-from cnncalc.dims import Dim, normalize
+from cnncalc.dims import Dim, equal
 from cnncalc.layers.base import Window
 
 
@@ -76,9 +76,7 @@ def merge_fields(fields: Sequence[FieldState]) -> tuple[FieldState, bool]:
         jump.append(widest.jump[axis])
         padding.append(widest.padding[axis])
         for other in concrete:
-            if (
-                other.jump[axis] != widest.jump[axis]
-                or normalize(_centre_twice(other, axis) - _centre_twice(widest, axis)) != 0
-            ):
+            same_centre, _ = equal(_centre_twice(other, axis), _centre_twice(widest, axis))
+            if other.jump[axis] != widest.jump[axis] or not same_centre:
                 aligned = False
     return Field(size=tuple(size), jump=tuple(jump), padding=tuple(padding)), aligned

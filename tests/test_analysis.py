@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cnncalc
 from cnncalc.receptive import Field
 from tests.conftest import ROOT, summarize
 
@@ -143,3 +145,34 @@ def test_deeply_nested_repeats() -> None:
 
 def test_no_backbone_field_when_the_first_layer_is_global() -> None:
     assert summarize("input 28x28x1\nfc 10\n").totals.receptive_field is None
+
+
+def _substituted(value: object, n: int) -> int:
+    if isinstance(value, int):
+        return value
+    import sympy
+
+    return int(value.subs(sympy.Symbol("N", integer=True, positive=True), n))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _symbolic(model: str) -> cnncalc.Report:
+    from cnncalc.spec.source import load
+
+    return cnncalc.analyze(load(f"zoo:{model}", "NxNx3"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(33, 400), st.sampled_from(["resnet18", "googlenet", "mobilenet_v2", "squeezenet1_0"]))
+def test_symbolic_sizes_agree_with_numeric_ones(n: int, model: str) -> None:
+    from cnncalc.spec.source import load
+
+    symbolic = _symbolic(model)
+    try:
+        numeric = cnncalc.analyze(load(f"zoo:{model}", f"{n}x{n}x3"))
+    except cnncalc.ShapeError:
+        return
+    for sym_row, num_row in zip(symbolic.rows, numeric.rows, strict=True):
+        assert [_substituted(d, n) for d in sym_row.output_shape.as_list()] == num_row.output_shape.as_list()
+        assert _substituted(sym_row.macs, n) == num_row.macs
+        assert _substituted(sym_row.trainable_params, n) == num_row.trainable_params

@@ -4,6 +4,7 @@ in code; ``LENET`` stands for examples/lenet5.arch."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -355,3 +356,27 @@ def test_library_only_guards() -> None:
         softmax([])
     with pytest.raises(UsageError, match="an activation volume is n_H x n_W x n_C; this one has 1 spatial dims"):
         style(Tensor.from_nested([1, 2], 1))
+
+
+def test_symbolic_merges(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    """Sizes that are equal for every N but not in form merge with a warning; a real mismatch
+    is an error naming an N where the sizes differ."""
+    unproven = tmp_path / "unproven.arch"
+    unproven.write_text("input Nx4\ni: identity\nx: conv K=4 F=3 S=2 P=same\nconv K=4 F=2 S=2 P=0:1 from=i\nconcat x\n")
+    warnings = [
+        w
+        for layer in json.loads(run_cli("summary", str(unproven), "--json").stdout)["layers"]
+        for w in layer["warnings"]
+    ]
+    assert any(
+        w.startswith("'x' matches at every size tried, but sympy cannot prove floor(N/2 - 1/2) + 1 = ")
+        for w in warnings
+    )
+    mismatch = tmp_path / "mismatch.arch"
+    mismatch.write_text("input Nx4\nx: identity\nmaxpool F=2\nconcat x\n")
+    result = run_cli("summary", str(mismatch))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{mismatch}:4:1: error: concat joins on channels, so spatial dims must be equal, but the current output is floor(N/2)"
+        " and 'x' is N (they differ when the symbols are 1) (hint: pool or pad the larger path so both have the same spatial size)\n"
+    )

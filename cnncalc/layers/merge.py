@@ -2,35 +2,60 @@
 
 from __future__ import annotations
 
+from cnncalc.dims import Dim, equal
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
+
+
+def _compare(name: str, first: tuple[Dim, ...], other: tuple[Dim, ...]) -> tuple[str | None, list[str]]:
+    """``(None, warnings)`` when the dims agree, ``(reason, [])`` when they do not."""
+    if len(first) != len(other):
+        return "", []
+    warnings = []
+    for a, b in zip(first, other, strict=True):
+        same, witness = equal(a, b)
+        if not same:
+            return (f"they differ when the symbols are {witness}" if witness else ""), []
+        if witness == 0:
+            warnings.append(f"'{name}' matches at every size tried, but sympy cannot prove {a} = {b}")
+    return None, warnings
+
+
+def _dims(dims: tuple[Dim, ...]) -> str:
+    return "x".join(map(str, dims)) or "flat"
 
 
 def compute_add(ctx: LayerContext) -> Computed:
     first = ctx.input
+    warnings: list[str] = []
     for name, shape in zip(ctx.spec.operands, ctx.inputs[1:], strict=True):
-        if shape != first:
+        reason, found = _compare(name, tuple(first.as_list()), tuple(shape.as_list()))
+        if reason is not None:
             raise ctx.fail(
-                f"add needs equal shapes, but the current output is {first} and '{name}' is {shape}",
+                f"add needs equal shapes, but the current output is {first} and '{name}' is {shape}"
+                + (f" ({reason})" if reason else ""),
                 hint="match them with a 1x1 conv (and a stride) on the shortcut",
             )
-    return Computed(output=first)
+        warnings += found
+    return Computed(output=first, warnings=tuple(warnings))
 
 
 def compute_concat(ctx: LayerContext) -> Computed:
     first = ctx.input
+    warnings: list[str] = []
     for name, shape in zip(ctx.spec.operands, ctx.inputs[1:], strict=True):
-        if shape.spatial != first.spatial:
-            spatial = "x".join(map(str, first.spatial)) or "flat"
-            other = "x".join(map(str, shape.spatial)) or "flat"
+        reason, found = _compare(name, first.spatial, shape.spatial)
+        if reason is not None:
             raise ctx.fail(
                 "concat joins on channels, so spatial dims must be equal, "
-                f"but the current output is {spatial} and '{name}' is {other}",
+                f"but the current output is {_dims(first.spatial)} and '{name}' is {_dims(shape.spatial)}"
+                + (f" ({reason})" if reason else ""),
                 hint="pool or pad the larger path so both have the same spatial size",
             )
+        warnings += found
     channels = first.channels
     for shape in ctx.inputs[1:]:
         channels = channels + shape.channels
-    return Computed(output=Shape(spatial=first.spatial, channels=channels))
+    return Computed(output=Shape(spatial=first.spatial, channels=channels), warnings=tuple(warnings))
 
 
 KINDS = (

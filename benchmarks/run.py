@@ -119,7 +119,19 @@ def scaling(repeat: int) -> list[Row]:
                 cli = wall([PYTHON, "-m", "cnncalc", "summary", str(path), "--json"], 1)
                 rows.append(Row("cnncalc summary (100,000 layers) --json, whole run", f"{cli:.2f} s", "", None))
                 rss = peak_rss_mb([PYTHON, "-m", "cnncalc", "summary", str(path), "--json"])
-                rows.append(Row("peak memory of that run", f"{rss:.0f} MB", "", None))
+                rows.append(Row("peak memory of that run", f"{rss:.0f} MB", "< 2 GB", rss < 2048))
+        block = Path(folder) / "repeat50000.arch"
+        block.write_text("input 32x32x8\nrepeat 50000 {\n  x: conv K=8 F=3 P=1\n  relu\n  add x\n}\n")
+        command = [PYTHON, "-m", "cnncalc", "summary", str(block), "--json"]
+        rows.append(Row("cnncalc summary of a repeat 50000 { 3 layers } block", f"{wall(command, 1):.2f} s", "", None))
+        rows.append(
+            Row(
+                "peak memory of that run (150,000 layers)",
+                f"{peak_rss_mb(command):.0f} MB",
+                "< 2 GB",
+                peak_rss_mb(command) < 2048,
+            )
+        )
         growth = per_layer[100_000] / per_layer[1_000]
         rows.append(
             Row("time per layer, 100k vs 1k (linear = 1.0)", f"{growth:.2f}", "~1 (linear)", 0.5 <= growth <= 1.5)
@@ -183,6 +195,13 @@ def reference_speed(repeat: int) -> list[Row]:
     ]
 
 
+def symbolic(repeat: int) -> list[Row]:
+    seconds = wall(
+        [PYTHON, "-m", "cnncalc", "summary", "zoo:resnet50", "--input", "NxNx3", "--json"], max(1, repeat // 5)
+    )
+    return [Row("cnncalc summary zoo:resnet50 --input NxNx3 --json", f"{seconds:.2f} s", "< 2 s", seconds < 2)]
+
+
 def verify_time(repeat: int) -> list[Row]:
     seconds = wall([PYTHON, "-m", "cnncalc", "verify", "zoo:vgg16", "--json"], 1)
     return [Row("cnncalc verify zoo:vgg16", f"{seconds:.1f} s", "< 30 s", seconds < 30)]
@@ -191,6 +210,7 @@ def verify_time(repeat: int) -> list[Row]:
 SECTIONS: list[tuple[str, Callable[[int], list[Row]]]] = [
     ("start-up (issues 2 and 3)", cold_start),
     ("large files (issue 2)", scaling),
+    ("symbolic sizes (issue 5)", symbolic),
     ("reference implementation (issue 4)", reference_speed),
     ("verify (issue 4)", verify_time),
 ]

@@ -192,6 +192,51 @@ def zoo_show(name: Annotated[str, typer.Argument(help="a model name from 'cnncal
     typer.echo(zoo_text(name.removeprefix("zoo:")), nl=False)
 
 
+@app.command()
+def diagram(
+    file: FileArg,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="write here instead of stdout")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="svg, or html (the drawing and the summary table)")
+    ] = "svg",
+    theme: Annotated[str, typer.Option(help="light or dark")] = "light",
+    width: Annotated[
+        Optional[int], typer.Option(min=100, help="drawing width in pixels (default: natural size)")
+    ] = None,
+    totals: Annotated[
+        bool, typer.Option("--totals", help="add the totals line (params, MACs, receptive field)")
+    ] = False,
+    unroll: Annotated[
+        bool, typer.Option("--unroll", help="draw every repetition instead of one with a ×N badge")
+    ] = False,
+    input_dims: InputOpt = None,
+) -> None:
+    """Draw the network: feature-map boxes for sequential nets, a block graph for branches.
+
+    Example: cnncalc diagram zoo:lenet5 -o lenet5.svg
+    """
+    if output_format not in ("svg", "html"):
+        raise UsageError(f"--format: unknown format '{output_format}'", hint="use svg or html")
+    if theme not in ("light", "dark"):
+        raise UsageError(f"--theme: unknown theme '{theme}'", hint="use light or dark")
+    from cnncalc.diagram import layout
+    from cnncalc.render.svg import render_html, render_svg
+    from cnncalc.spec.source import load
+
+    arch = load(file, input_dims)
+    drawn = layout(arch, unroll=unroll)
+    svg = render_svg(drawn, theme=theme, width=width, totals=totals, title=arch.source)
+    document = render_html(drawn, svg, arch.source, theme) if output_format == "html" else svg
+    if output is None:
+        typer.echo(document, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(document)
+    except OSError as error:
+        raise UsageError(f"cannot write '{output}': {error.strerror}") from None
+
+
 #: exit code when verify finds a prediction the reference computation contradicts
 VERIFY_FAILED = 3
 

@@ -15,24 +15,12 @@ from dataclasses import dataclass, field
 from cnncalc.analysis import LayerRow, Report, analyze
 from cnncalc.dims import as_int
 from cnncalc.graph import walk
+from cnncalc.layers import SHAPE_PRESERVING
 from cnncalc.layers.base import Shape
 from cnncalc.receptive import Field
 from cnncalc.spec.model import Arch, LayerSpec, Node, Repeat
 
-FOLDED = {
-    "bn",
-    "dropout",
-    "identity",
-    "relu",
-    "relu6",
-    "leakyrelu",
-    "elu",
-    "gelu",
-    "sigmoid",
-    "tanh",
-    "swish",
-    "softmax",
-}
+FOLDED = SHAPE_PRESERVING
 TIMES = "×"
 
 

@@ -22,25 +22,13 @@ from cnncalc.analysis import LayerRow, analyze
 from cnncalc.dims import Dim, as_int
 from cnncalc.errors import ShapeError
 from cnncalc.graph import walk
+from cnncalc.layers import SHAPE_PRESERVING
 from cnncalc.receptive import Field
 from cnncalc.reference import ops
 from cnncalc.reference.tensor import Tensor, size_of
 from cnncalc.spec.model import Arch, LayerSpec
 
-ELEMENTWISE = {
-    "bn",
-    "dropout",
-    "identity",
-    "relu",
-    "relu6",
-    "leakyrelu",
-    "elu",
-    "gelu",
-    "sigmoid",
-    "tanh",
-    "swish",
-    "softmax",
-}
+ELEMENTWISE = SHAPE_PRESERVING
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

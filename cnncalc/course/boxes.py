@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from cnncalc.course.numbers import Exact, Step, number, show, vector
 from cnncalc.errors import ArchError, Location, UsageError
@@ -207,17 +205,9 @@ def read_detections(text: str, source: str, box_format: str) -> list[Detection]:
 
 
 def _from_json(text: str, source: str, box_format: str) -> list[Detection]:
-    def refuse(name: str) -> Any:
-        raise ValueError(f"{name} is not a number")
+    from cnncalc.reference.matrices import load_exact_json
 
-    try:
-        items = json.loads(text, parse_float=Fraction, parse_constant=refuse)
-    except json.JSONDecodeError as error:
-        raise ArchError(
-            f"invalid JSON: {error.msg}", location=Location(source=source, line=error.lineno, column=error.colno)
-        ) from None
-    except ValueError as error:
-        raise ArchError(str(error), location=Location(source=source, line=1, column=1)) from None
+    items = load_exact_json(text, source)
     if not isinstance(items, list) or not items:
         raise ArchError("expected a non-empty list of boxes", location=Location(source=source, line=1, column=1))
     detections = []

@@ -22,6 +22,10 @@ SPELLINGS: dict[str, str] = {
 }
 
 
+#: kinds that keep the shape and the receptive field (activations, bn, dropout, identity)
+SHAPE_PRESERVING = frozenset(name for name, kind in REGISTRY.items() if kind.receptive == "keep")
+
+
 def lookup(spelling: str) -> LayerKind | None:
     """The kind for a spelling (case-insensitive: ``Conv2D`` is ``conv``), or None."""
     name = SPELLINGS.get(spelling.lower())
@@ -34,4 +38,15 @@ def suggest(spelling: str) -> str | None:
     return close[0] if close else None
 
 
-__all__ = ["REGISTRY", "SPELLINGS", "Computed", "LayerContext", "LayerKind", "Shape", "Window", "lookup", "suggest"]
+__all__ = [
+    "REGISTRY",
+    "SHAPE_PRESERVING",
+    "SPELLINGS",
+    "Computed",
+    "LayerContext",
+    "LayerKind",
+    "Shape",
+    "Window",
+    "lookup",
+    "suggest",
+]

@@ -54,15 +54,20 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number cnncalc computes with")
 
 
-def _parse_json(text: str, source: str) -> Any:
+def load_exact_json(text: str, source: str) -> Any:
+    """JSON with decimals read as exact fractions; NaN and Infinity refused."""
     try:
-        value = json.loads(text, parse_float=Fraction, parse_constant=_refuse_constant)
+        return json.loads(text, parse_float=Fraction, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise ArchError(
             f"invalid JSON: {error.msg}", location=Location(source=source, line=error.lineno, column=error.colno)
         ) from None
     except ValueError as error:
         raise ArchError(str(error), location=Location(source=source, line=1, column=1)) from None
+
+
+def _parse_json(text: str, source: str) -> Any:
+    value = load_exact_json(text, source)
     _check_numbers(value, source)
     return value
 

@@ -248,8 +248,7 @@ def verify(
     input_dims: InputOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Run the network with the reference implementation and check every predicted shape and
-    receptive field; exits 3 if any disagrees.
+    """Run the network for real and check every predicted shape and receptive field (exit 3 if any disagrees).
 
     Example: cnncalc verify zoo:vgg16
     """

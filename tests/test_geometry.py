@@ -37,17 +37,13 @@ def count_windows(size: int, kernel: int, stride: int, start: int, end: int, dil
 
 def count_ceil_windows(size: int, kernel: int, stride: int, start: int, end: int, dilation: int) -> int:
     """Ceil mode as PyTorch documents it: windows may run off the end of the padded row,
-    a new one starts while the previous did not reach the end, but a window that would
-    start in the end padding (or beyond) is dropped."""
+    a new one starts while the previous did not reach the end (before the first, a
+    virtual one at -S), but a window that would start in the end padding is dropped."""
     span = dilation * (kernel - 1) + 1
     padded = start + size + end
     count, offset = 0, 0
-    while True:
-        if count and offset >= start + size:
-            break
+    while offset - stride + span < padded and not (count and offset >= start + size):
         count += 1
-        if offset + span >= padded:
-            break
         offset += stride
     return count
 
@@ -63,11 +59,9 @@ def test_conv_size_counts_the_windows(size: int, kernel: int, stride: int, start
 def test_ceil_pool_size_follows_pytorch_rule(
     size: int, kernel: int, stride: int, start: int, end: int, dilation: int
 ) -> None:
-    span = dilation * (kernel - 1) + 1
-    if span > size + start + end:
-        return
     expected = count_ceil_windows(size, kernel, stride, start, end, dilation)
-    assert pool_output_size(size, kernel, stride, (start, end), dilation, ceil_mode=True) == expected
+    out = pool_output_size(size, kernel, stride, (start, end), dilation, ceil_mode=True)
+    assert out == expected or (expected == 0 and out < 1)
 
 
 @given(sizes, kernels, strides, dilations)

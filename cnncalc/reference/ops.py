@@ -47,14 +47,14 @@ def window_starts(padded: int, span: int, stride: int, start_pad: int, size: int
     """Start offsets (in padded coordinates) of the windows along one dim.
 
     Floor mode: every window that fits in the padded row. Ceil mode (PyTorch): keep
-    adding windows while the previous one had not reached the end, but never one that
-    would start in the end padding.
+    adding windows while the previous one had not reached the end (before the first,
+    a virtual one at -S), but never one that would start in the end padding.
     """
     starts: list[int] = []
     offset = 0
     while True:
         if ceil_mode:
-            if starts and (offset >= start_pad + size or starts[-1] + span >= padded):
+            if offset - stride + span >= padded or (starts and offset >= start_pad + size):
                 break
         elif offset + span > padded:
             break

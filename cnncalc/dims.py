@@ -138,9 +138,29 @@ def is_positive(value: Dim) -> bool | None:
     return None if answer is None else bool(answer)
 
 
+def text(value: Dim) -> str:
+    """A size as people write it: ``floor((N - 1)/2) + 1`` rather than sympy's canonical
+    ``floor(N/2 - 1/2) + 1``, and ``ceiling(x)`` for ``-floor(-x)``. Only the printing
+    changes; the value is the same expression."""
+    concrete = as_int(value)
+    if concrete is not None:
+        return str(concrete)
+    import sympy
+
+    tidy = value.replace(  # type: ignore[union-attr]
+        lambda e: e.is_Mul and len(e.args) == 2 and e.args[0] == -1 and isinstance(e.args[1], sympy.floor),
+        lambda e: sympy.ceiling(-e.args[1].args[0], evaluate=False),
+    )
+    tidy = tidy.replace(
+        lambda e: isinstance(e, (sympy.floor, sympy.ceiling)),
+        lambda e: type(e)(sympy.together(e.args[0]), evaluate=False),
+    )
+    return str(tidy)
+
+
 def to_json(value: Dim) -> int | str:
     """Integers stay JSON integers; symbolic values become their expression text."""
     concrete = as_int(value)
     if concrete is not None:
         return concrete
-    return str(value)
+    return text(value)

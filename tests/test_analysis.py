@@ -176,3 +176,15 @@ def test_symbolic_sizes_agree_with_numeric_ones(n: int, model: str) -> None:
         assert [_substituted(d, n) for d in sym_row.output_shape.as_list()] == num_row.output_shape.as_list()
         assert _substituted(sym_row.macs, n) == num_row.macs
         assert _substituted(sym_row.trainable_params, n) == num_row.trainable_params
+
+
+def test_symbolic_sizes_print_as_people_write_them() -> None:
+    from cnncalc.dims import text
+    from cnncalc.spec.source import load
+
+    # DESIGN.md §6's own example: a 3x3 stride-2 conv with padding 1 on N
+    row = cnncalc.analyze(cnncalc.parse("input NxNx3\nconv K=8 F=3 S=2 P=1\n", "t.arch")).rows[0]
+    assert text(row.output_shape.spatial[0]) == "floor((N - 1)/2) + 1"
+    # -floor(-x) is written as ceiling(x)
+    pool = cnncalc.analyze(load("zoo:googlenet", "NxNx3")).rows[4]
+    assert text(pool.output_shape.spatial[0]) == "ceiling(floor((N - 1)/2)/2)"

@@ -369,7 +369,7 @@ def test_symbolic_merges(run_cli: Callable[..., Any], tmp_path: Path) -> None:
         for w in layer["warnings"]
     ]
     assert any(
-        w.startswith("'x' matches at every size tried, but sympy cannot prove floor(N/2 - 1/2) + 1 = ")
+        w.startswith("'x' matches at every size tried, but sympy cannot prove floor((N - 1)/2) + 1 = ")
         for w in warnings
     )
     mismatch = tmp_path / "mismatch.arch"

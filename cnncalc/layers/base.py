@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from cnncalc.dims import Dim
+from cnncalc.dims import Dim, text
 from cnncalc.errors import Location, ShapeError
 from cnncalc.spec.model import LayerSpec
 
@@ -29,7 +29,7 @@ class Shape:
         return [*self.spatial, self.channels]
 
     def __str__(self) -> str:
-        return "x".join(str(d) for d in self.as_list())
+        return "x".join(text(d) for d in self.as_list())
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

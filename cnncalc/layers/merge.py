@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnncalc.dims import Dim, equal
+from cnncalc.dims import Dim, equal, text
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
 
 
@@ -16,12 +16,12 @@ def _compare(name: str, first: tuple[Dim, ...], other: tuple[Dim, ...]) -> tuple
         if not same:
             return (f"they differ when the symbols are {witness}" if witness else ""), []
         if witness == 0:
-            warnings.append(f"'{name}' matches at every size tried, but sympy cannot prove {a} = {b}")
+            warnings.append(f"'{name}' matches at every size tried, but sympy cannot prove {text(a)} = {text(b)}")
     return None, warnings
 
 
 def _dims(dims: tuple[Dim, ...]) -> str:
-    return "x".join(map(str, dims)) or "flat"
+    return "x".join(text(d) for d in dims) or "flat"
 
 
 def compute_add(ctx: LayerContext) -> Computed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnncalc.dims import Dim, as_int
+from cnncalc.dims import Dim, as_int, text
 from cnncalc.layers.base import Shape, Window
 from cnncalc.receptive import Field, FieldState
 
@@ -17,7 +17,7 @@ def number(value: Dim) -> str:
     """``61,706`` exactly; beyond 10^12 a suffixed form (``54.000 E``); symbolic values as their expression."""
     concrete = as_int(value)
     if concrete is None:
-        return str(value)
+        return text(value)
     return f"{concrete:,}" if abs(concrete) < EXACT_BELOW else si(concrete)
 
 
@@ -25,7 +25,7 @@ def exact(value: Dim) -> str:
     """The exact value with separators, and its suffixed form when that helps reading (totals)."""
     concrete = as_int(value)
     if concrete is None:
-        return str(value)
+        return text(value)
     return f"{concrete:,}" + (f" (≈ {si(concrete)})" if abs(concrete) >= 10**6 else "")
 
 
@@ -54,16 +54,16 @@ def si(value: Dim) -> str:
 
 
 def shape(value: Shape) -> str:
-    return TIMES.join(str(d) for d in value.as_list())
+    return TIMES.join(text(d) for d in value.as_list())
 
 
 def per_dim(values: tuple[Dim, ...]) -> str:
-    return TIMES.join(str(v) for v in values)
+    return TIMES.join(text(v) for v in values)
 
 
 def padding(window: Window) -> str:
     """``s:e`` per dim, once when every dim is the same."""
-    pairs = [f"{s}:{e}" for s, e in window.padding]
+    pairs = [f"{text(s)}:{text(e)}" for s, e in window.padding]
     return pairs[0] if len(set(pairs)) == 1 else TIMES.join(pairs)
 
 

@@ -107,6 +107,8 @@ def categorical_cross_entropy(targets: list[list[Exact]], predictions: list[list
 
 def multilabel_cross_entropy(targets: list[list[Exact | None]], predictions: list[list[Exact]]) -> LossResult:
     """``sum_k [-y_k ln p_k - (1 - y_k) ln(1 - p_k)]`` over the known labels."""
+    if len(targets) != len(predictions):
+        raise UsageError(f"{len(targets)} target rows but {len(predictions)} prediction rows")
     steps, per = [], []
     for target, p in zip(targets, predictions, strict=True):
         if len(target) != len(p):

@@ -35,13 +35,6 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def is_int(value: Dim) -> bool:
-    """True for a concrete integer (a plain ``int`` or a sympy Integer)."""
-    if isinstance(value, int):
-        return True
-    return bool(getattr(value, "is_Integer", False))
-
-
 def as_int(value: Dim) -> int | None:
     """The value as a Python int when it is concrete, else None."""
     if isinstance(value, int):

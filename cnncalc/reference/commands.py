@@ -137,6 +137,15 @@ def _check_extent(output: Tensor, what: str) -> None:
         )
 
 
+def _filtered_layer(
+    input_value: str, filter_value: str, stride: str, dilation: str, dims: int
+) -> tuple[Tensor, list[list[list[Number]]], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """What conv and deconv both read: the input, the filters (and their kernel), stride and dilation."""
+    x = load_tensor(input_value, "--input", dims)
+    weight, kernel, _ = load_filters(filter_value, dims, x.channels)
+    return x, weight, kernel, per_dim(stride, "--stride", dims, 1), per_dim(dilation, "--dilation", dims, 1)
+
+
 def run_conv(
     input_value: str,
     filter_value: str,
@@ -150,10 +159,7 @@ def run_conv(
     cell: str | None,
     order: str,
 ) -> ReferenceResult:
-    x = load_tensor(input_value, "--input", dims)
-    weight, kernel, _ = load_filters(filter_value, dims, x.channels)
-    strides = per_dim(stride, "--stride", dims, 1)
-    dilations = per_dim(dilation, "--dilation", dims, 1)
+    x, weight, kernel, strides, dilations = _filtered_layer(input_value, filter_value, stride, dilation, dims)
     pads = resolve_padding(
         padding, sizes=x.spatial, kernel=kernel, stride=strides, dilation=dilations, modes=("valid", "same", "full")
     )
@@ -227,10 +233,7 @@ def run_deconv(
     dims: int,
 ) -> ReferenceResult:
     """Filters as for conv (H x W x C x K): channel c of the input, filter k of the output."""
-    x = load_tensor(input_value, "--input", dims)
-    weight, kernel, _ = load_filters(filter_value, dims, x.channels)
-    strides = per_dim(stride, "--stride", dims, 1)
-    dilations = per_dim(dilation, "--dilation", dims, 1)
+    x, weight, kernel, strides, dilations = _filtered_layer(input_value, filter_value, stride, dilation, dims)
     extra = per_dim(output_padding, "--output-padding", dims, 0)
     pads = resolve_padding(
         padding, sizes=x.spatial, kernel=kernel, stride=strides, dilation=dilations, modes=("valid",)

@@ -8,13 +8,17 @@ from typing import Any
 from cnncalc.course.numbers import json_number
 from cnncalc.reference.commands import ReferenceResult
 from cnncalc.reference.explain import show
-from cnncalc.reference.tensor import Tensor
+
+
+def _json_nested(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_json_nested(v) for v in value]
+    return json_number(value)
 
 
 def reference_json(result: ReferenceResult) -> dict[str, Any]:
     out = result.output
-    converted = tuple([json_number(v) for v in plane] for plane in out.data)
-    nested = Tensor(out.spatial, out.channels, converted).to_nested()  # type: ignore[arg-type]
+    nested = _json_nested(out.to_nested())
     document: dict[str, Any] = {
         "output": nested,
         "output_shape": out.shape,

@@ -38,6 +38,9 @@ class LayerRow:
     activations: Dim
     receptive_field: FieldState
     warnings: tuple[str, ...]
+    #: the statement and every input shape (the first is ``input_shape``), for the working
+    spec: LayerSpec
+    inputs: tuple[Shape, ...]
 
     @property
     def flops(self) -> Dim:
@@ -180,5 +183,7 @@ def _run_layer(
         activations=activations,
         receptive_field=field,
         warnings=tuple(warnings),
+        spec=spec,
+        inputs=inputs,
     )
     return row, (output, field)

@@ -63,6 +63,9 @@ InputOpt = Annotated[
     Optional[str], typer.Option("--input", metavar="DIMS", help="override the input line, e.g. 320x320x3")
 ]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="plain output (NO_COLOR is respected too)")]
+ExplainOpt = Annotated[
+    bool, typer.Option("--explain", help="show the formula, the numbers and the result, step by step")
+]
 
 
 def _version(value: bool) -> None:
@@ -102,6 +105,9 @@ def summary(
     dtype: Annotated[
         str, typer.Option(help="element type for activation memory: float32, float16, bfloat16, float64, int8")
     ] = "float32",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="after the table, the working of every layer and of the totals")
+    ] = False,
     no_color: NoColorOpt = False,
 ) -> None:
     """Per-layer shapes, padding, params, MACs and receptive field, then totals.
@@ -113,14 +119,28 @@ def summary(
     if dtype not in BYTES_PER_ELEMENT:
         raise UsageError(f"--dtype: unknown dtype '{dtype}'", hint=f"use one of {', '.join(BYTES_PER_ELEMENT)}")
     report = _analyze(file, input_dims)
+    working = None
+    if explain:
+        from cnncalc.explain import explain_report
+
+        working = explain_report(report)
     if json_output:
         from cnncalc.render.json_report import dumps, summary_json
 
-        typer.echo(dumps(summary_json(report)))
+        document = summary_json(report)
+        if working is not None:
+            from cnncalc.render.explain import working_json
+
+            document["working"] = working_json(working)
+        typer.echo(dumps(document))
         return
     from cnncalc.render.table import render_summary
 
     _print(render_summary(report, dtype=dtype, bytes_per_element=BYTES_PER_ELEMENT[dtype]), no_color=no_color)
+    if working is not None:
+        from cnncalc.render.explain import render_text
+
+        typer.echo("\nWorking\n\n" + render_text(working).split("\n", 3)[3], nl=False)
 
 
 @app.command("receptive-field")
@@ -143,6 +163,138 @@ def receptive_field(
     from cnncalc.render.table import render_receptive
 
     _print(render_receptive(report), no_color=no_color)
+
+
+@app.command("explain")
+def explain_command(
+    file: FileArg,
+    output_format: Annotated[str, typer.Option("--format", help="text, markdown or latex")] = "text",
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="write here instead of stdout")] = None,
+    input_dims: InputOpt = None,
+) -> None:
+    """A complete worked solution, layer by layer with totals, ready for a write-up.
+
+    Every line gives the formula, the numbers put in and the result. Markdown uses $...$
+    math; LaTeX is a whole article that pdflatex compiles.
+
+    Example: cnncalc explain examples/homework_valid.arch --format markdown
+    """
+    from cnncalc.render.explain import FORMATS, render
+
+    if output_format not in FORMATS:
+        raise UsageError(f"--format: unknown format '{output_format}'", hint=f"use one of {', '.join(FORMATS)}")
+    from cnncalc.explain import explain_report
+
+    document = render(explain_report(_analyze(file, input_dims)), output_format)
+    _write(document, output)
+
+
+def _write(document: str, output: str | None) -> None:
+    if output is None:
+        typer.echo(document, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(document)
+    except OSError as error:
+        raise UsageError(f"cannot write '{output}': {error.strerror}") from None
+
+
+def _opt(help_text: str, flag: str | None = None) -> Any:
+    return typer.Option(flag, help=help_text) if flag else typer.Option(help=help_text)
+
+
+@app.command("layer")
+def layer_command(
+    kind: Annotated[str, typer.Argument(help="conv, dwconv, deconv, maxpool, avgpool (pool = maxpool) or fc")],
+    input_dims: Annotated[
+        str, typer.Option("--input", metavar="DIMS", help="input shape, e.g. 32x32x3 (or 9216 for fc)")
+    ],
+    kernel: Annotated[Optional[str], _opt("F: window size, e.g. 5 or 3x5")] = None,
+    stride: Annotated[Optional[str], _opt("S (conv default 1, pooling default F)")] = None,
+    padding: Annotated[Optional[str], _opt("P: N, AxB, start:end, valid, same or full")] = None,
+    dilation: Annotated[Optional[str], _opt("D (default 1)")] = None,
+    filters: Annotated[Optional[str], _opt("K: number of filters")] = None,
+    groups: Annotated[Optional[str], _opt("G (G=C is depthwise)")] = None,
+    multiplier: Annotated[Optional[str], _opt("M: depth multiplier of dwconv")] = None,
+    output_padding: Annotated[Optional[str], _opt("OP of deconv")] = None,
+    units: Annotated[Optional[str], _opt("N: units of fc")] = None,
+    bias: Annotated[Optional[str], _opt("yes/no (default yes)")] = None,
+    ceil: Annotated[bool, typer.Option("--ceil", help="pooling rounds up (PyTorch ceil_mode)")] = False,
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """One layer alone: output shape, resolved padding, params, MACs and receptive field.
+
+    Example: cnncalc layer conv --input 32x32x3 --kernel 5 --filters 6 --explain
+    """
+    from cnncalc.explain import explain_row
+    from cnncalc.single import SOURCE, LayerOptions, analyze_layer
+
+    options = LayerOptions(
+        kernel=kernel,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        filters=filters,
+        groups=groups,
+        multiplier=multiplier,
+        output_padding=output_padding,
+        units=units,
+        bias=bias,
+        ceil=ceil,
+    )
+    report = analyze_layer(kind, input_dims, options)
+    row = report.rows[0]
+    lines = explain_row(row, SOURCE)
+    if json_output:
+        from cnncalc.render.explain import line_json
+        from cnncalc.render.json_report import dumps, layer_json
+
+        document = {"schema": "cnncalc.layer/1", "layer": layer_json(row), "working": [line_json(x) for x in lines]}
+        typer.echo(dumps(document))
+        return
+    from cnncalc.render.course import render_result
+    from cnncalc.render.layer import layer_fields
+
+    _print(render_result(f"cnncalc layer — {row.spec.text}", layer_fields(row), lines, explain), no_color=no_color)
+
+
+@app.command("padding")
+def padding_command(
+    input_dims: Annotated[
+        str, typer.Option("--input", metavar="SIZE", help="input size, e.g. 7 or 7x9 (spatial only)")
+    ],
+    kernel: Annotated[str, _opt("F, e.g. 3 or 3x5")],
+    stride: Annotated[str, _opt("S (default 1)")] = "1",
+    dilation: Annotated[str, _opt("D (default 1)")] = "1",
+    mode: Annotated[str, _opt("same, full or valid")] = "same",
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Resolved (start, end) padding per dim for a mode, with the cheatsheet's P_start/P_end.
+
+    'same' is TensorFlow/Keras SAME (the odd pixel at the end, output ceil(I/S)); the
+    cheatsheet's formula agrees wherever it is not negative.
+
+    Example: cnncalc padding --input 7 --kernel 3 --stride 2 --mode same
+    """
+    from cnncalc.single import padding_report
+
+    result = padding_report(input_dims, kernel, stride, dilation, mode)
+    if json_output:
+        import json
+
+        from cnncalc.render.explain import line_json
+
+        typer.echo(json.dumps(result.to_json() | {"working": [line_json(x) for x in result.lines]}))
+        return
+    from cnncalc.render.course import render_result
+
+    lines = result.lines if explain else result.padding_lines
+    _print(render_result(f"cnncalc padding — {mode}", result.fields(), lines, True), no_color=no_color)
 
 
 zoo_app = typer.Typer(help="The built-in architectures (torchvision definitions, exact to its published counts).")
@@ -414,9 +566,6 @@ def reference_deconv(
 
 #: let negative numbers ("-1", "-1,2,3,4") through as arguments instead of unknown options
 NUMERIC = {"ignore_unknown_options": True}
-ExplainOpt = Annotated[
-    bool, typer.Option("--explain", help="show the formula, the numbers and the result, step by step")
-]
 FormatOpt = Annotated[str, typer.Option("--format", help="xyxy (corners x1,y1,x2,y2) or cxcywh (centre and size)")]
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from cnncalc.dims import Dim, text
 from cnncalc.errors import Location, ShapeError
+from cnncalc.formula import Line
 from cnncalc.spec.model import LayerSpec
 
 #: How a kind moves the receptive field (DESIGN.md §5):
@@ -74,6 +75,8 @@ class LayerContext:
 
 
 Compute = Callable[[LayerContext], Computed]
+#: the working behind a layer's numbers, for ``--explain`` and ``cnncalc explain``
+Explain = Callable[[LayerContext, Computed], list[Line]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,3 +92,4 @@ class LayerKind:
     required: frozenset[str] = frozenset()
     positional: Positional = "none"
     flags: frozenset[str] = frozenset()
+    explain: Explain | None = None

@@ -8,16 +8,28 @@ weight is one MAC, biases are not counted; parameters are what PyTorch's
 from __future__ import annotations
 
 from cnncalc.dims import product
+from cnncalc.formula import Line, add, letter, number, times
 from cnncalc.geometry import conv_output_size, transposed_output_size
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
 from cnncalc.layers.common import (
     SizeRule,
     channels_of,
     coverage_warnings,
+    dim_name,
     output_sizes,
     per_dim,
     resolve_window,
     spatial_input,
+)
+from cnncalc.layers.working import (
+    axis_groups,
+    count_line,
+    kernel_taps,
+    output_letters,
+    output_shape_line,
+    padding_lines,
+    per_group,
+    size_lines,
 )
 from cnncalc.spec.model import PaddingMode
 
@@ -110,6 +122,91 @@ def compute_deconv(ctx: LayerContext) -> Computed:
     )
 
 
+def explain_conv(ctx: LayerContext, computed: Computed) -> list[Line]:
+    """``params = (F*F*C + 1)*K``, ``MACs = O*O*K*F*F*C`` (``/G`` with groups)."""
+    window = computed.window
+    assert window is not None  # every conv has one
+    groups = ctx.spec.groups or 1
+    filters = ctx.spec.filters or 0
+    taps, tap_numbers = kernel_taps(window)
+    channels, channel_numbers = per_group(letter("C"), number(ctx.input.channels), groups)
+    weights, weight_numbers = times(taps, channels), times(tap_numbers, channel_numbers)
+    k, k_number = letter("K"), number(filters)
+    if ctx.spec.bias:
+        params = times(add(weights, number(1)), k), times(add(weight_numbers, number(1)), k_number)
+    else:
+        params = times(weights, k), times(weight_numbers, k_number)
+    outputs = output_letters(ctx, axis_groups(ctx, window))
+    sizes = [number(d) for d in computed.output.spatial]
+    return [
+        *padding_lines(ctx, window),
+        *size_lines(ctx, window, computed, "floor"),
+        output_shape_line(ctx, window, computed, k),
+        count_line("params", *params, computed.trainable_params),
+        count_line("MACs", times(*outputs, k, weights), times(*sizes, k_number, weight_numbers), computed.macs),
+    ]
+
+
+def explain_dwconv(ctx: LayerContext, computed: Computed) -> list[Line]:
+    """``params = (F*F + 1)*C*M``, ``MACs = O*O*C*M*F*F``."""
+    window = computed.window
+    assert window is not None
+    multiplier = ctx.spec.multiplier or 1
+    taps, tap_numbers = kernel_taps(window)
+    c, c_number = letter("C"), number(ctx.input.channels)
+    if multiplier != 1:
+        c, c_number = times(c, letter("M")), times(c_number, number(multiplier))
+    if ctx.spec.bias:
+        params = times(add(taps, number(1)), c), times(add(tap_numbers, number(1)), c_number)
+    else:
+        params = times(taps, c), times(tap_numbers, c_number)
+    outputs = output_letters(ctx, axis_groups(ctx, window))
+    sizes = [number(d) for d in computed.output.spatial]
+    return [
+        *padding_lines(ctx, window),
+        *size_lines(ctx, window, computed, "floor"),
+        output_shape_line(ctx, window, computed, c),
+        count_line("params", *params, computed.trainable_params),
+        count_line("MACs", times(*outputs, c, taps), times(*sizes, c_number, tap_numbers), computed.macs),
+    ]
+
+
+def explain_deconv(ctx: LayerContext, computed: Computed) -> list[Line]:
+    """``params = F*F*C*K/G + K``; ``MACs = I*I*C*F*F*K/G`` (input positions, DESIGN.md §4)."""
+    window = computed.window
+    assert window is not None
+    groups = ctx.spec.groups or 1
+    filters = ctx.spec.filters or 0
+    extra = per_dim(ctx, ctx.spec.output_padding, "OP", (0,))
+    taps, tap_numbers = kernel_taps(window)
+    per_filter, per_filter_numbers = per_group(letter("K"), number(filters), groups)
+    c, c_number = letter("C"), number(ctx.input.channels)
+    weights, weight_numbers = times(taps, c, per_filter), times(tap_numbers, c_number, per_filter_numbers)
+    if ctx.spec.bias:
+        params = add(weights, letter("K")), add(weight_numbers, number(filters))
+    else:
+        params = weights, weight_numbers
+    rank = len(window.kernel)
+    if len(axis_groups(ctx, window, extra)) == 1:
+        inputs = [letter("I")] * rank
+    else:
+        inputs = [letter(f"I_{dim_name(rank, a)}", f"I_{{{dim_name(rank, a)}}}") for a in range(rank)]
+    sizes = [number(d) for d in ctx.input.spatial]
+    return [
+        *padding_lines(ctx, window),
+        *size_lines(ctx, window, computed, "transposed", extra),
+        output_shape_line(ctx, window, computed, letter("K"), extra),
+        count_line("params", *params, computed.trainable_params),
+        count_line(
+            "MACs",
+            times(*inputs, c, taps, per_filter),
+            times(*sizes, c_number, tap_numbers, per_filter_numbers),
+            computed.macs,
+            note="one per input position and weight",
+        ),
+    ]
+
+
 _WINDOW_KEYS = frozenset({"F", "S", "P", "D", "bias", "trainable"})
 
 KINDS = (
@@ -119,6 +216,7 @@ KINDS = (
         keys=_WINDOW_KEYS | {"K", "G"},
         required=frozenset({"K", "F"}),
         compute=compute_conv,
+        explain=explain_conv,
         receptive="window",
         summary="convolution: K filters of F x ... x C/G",
     ),
@@ -128,6 +226,7 @@ KINDS = (
         keys=_WINDOW_KEYS | {"M"},
         required=frozenset({"F"}),
         compute=compute_dwconv,
+        explain=explain_dwconv,
         receptive="window",
         summary="depthwise convolution: groups = C, C*M output channels",
     ),
@@ -137,6 +236,7 @@ KINDS = (
         keys=_WINDOW_KEYS | {"K", "G", "OP"},
         required=frozenset({"K", "F"}),
         compute=compute_deconv,
+        explain=explain_deconv,
         receptive="undefined",
         summary="transposed convolution (PyTorch ConvTranspose)",
     ),

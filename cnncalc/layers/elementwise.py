@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cnncalc.formula import Line, letter, number, result, shape, times
 from cnncalc.layers.base import Computed, LayerContext, LayerKind
 
 
@@ -15,9 +16,46 @@ def compute_batchnorm(ctx: LayerContext) -> Computed:
     return Computed(output=ctx.input, trainable_params=2 * channels, non_trainable_params=2 * channels)
 
 
+def explain_same_shape(ctx: LayerContext, computed: Computed) -> list[Line]:
+    return [
+        Line(
+            name=letter("output"),
+            result=shape([number(d) for d in computed.output.as_list()]),
+            note="same shape as its input, no parameters",
+        )
+    ]
+
+
+def explain_batchnorm(ctx: LayerContext, computed: Computed) -> list[Line]:
+    channels = number(ctx.input.channels)
+    return [
+        Line(
+            name=letter("trainable"),
+            formula=times(number(2), letter("C")),
+            numbers=times(number(2), channels),
+            result=result(computed.trainable_params),
+            note="gamma and beta per channel",
+        ),
+        Line(
+            name=letter("non-trainable", r"\text{non-trainable}"),
+            formula=times(number(2), letter("C")),
+            numbers=times(number(2), channels),
+            result=result(computed.non_trainable_params),
+            note="running mean and variance per channel",
+        ),
+    ]
+
+
 def same_shape_kind(name: str, summary: str, *, keys: frozenset[str] = frozenset()) -> LayerKind:
     """Factory for every kind that leaves the shape, the params and the receptive field alone."""
-    return LayerKind(name=name, keys=keys, compute=compute_same_shape, receptive="keep", summary=summary)
+    return LayerKind(
+        name=name,
+        keys=keys,
+        compute=compute_same_shape,
+        explain=explain_same_shape,
+        receptive="keep",
+        summary=summary,
+    )
 
 
 _ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "tanh", "swish", "softmax")
@@ -28,6 +66,7 @@ KINDS = (
         aliases=("batchnorm",),
         keys=frozenset({"trainable"}),
         compute=compute_batchnorm,
+        explain=explain_batchnorm,
         receptive="keep",
         summary="batch normalization over channels: 2C trainable + 2C running statistics",
     ),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from cnncalc.dims import Dim, equal, text
+from cnncalc.formula import Line, add, letter, number, result, tex_text
+from cnncalc.formula import shape as shape_math
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
 
 
@@ -58,11 +60,36 @@ def compute_concat(ctx: LayerContext) -> Computed:
     return Computed(output=Shape(spatial=first.spatial, channels=channels), warnings=tuple(warnings))
 
 
+def explain_add(ctx: LayerContext, computed: Computed) -> list[Line]:
+    return [
+        Line(
+            name=letter("output"),
+            result=shape_math([number(d) for d in computed.output.as_list()]),
+            note=f"element-wise sum of {len(ctx.inputs)} equal shapes, no parameters",
+        )
+    ]
+
+
+def explain_concat(ctx: LayerContext, computed: Computed) -> list[Line]:
+    names = ["current", *ctx.spec.operands]
+    return [
+        Line(
+            name=letter("C"),
+            formula=add(*(letter(f"C_{n}", rf"C_{{\text{{{tex_text(n)}}}}}") for n in names)),
+            numbers=add(*(number(s.channels) for s in ctx.inputs)),
+            result=result(computed.output.channels),
+            note="channels of the joined outputs",
+        ),
+        Line(name=letter("output"), result=shape_math([number(d) for d in computed.output.as_list()])),
+    ]
+
+
 KINDS = (
     LayerKind(
         name="add",
         positional="operands",
         compute=compute_add,
+        explain=explain_add,
         receptive="merge",
         summary="element-wise sum of the current output and the named ones",
     ),
@@ -70,6 +97,7 @@ KINDS = (
         name="concat",
         positional="operands",
         compute=compute_concat,
+        explain=explain_concat,
         receptive="merge",
         summary="the current output and the named ones joined on channels",
     ),

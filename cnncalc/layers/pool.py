@@ -7,9 +7,11 @@ multiply-accumulates, DESIGN.md §4). The stride defaults to the window.
 from __future__ import annotations
 
 from cnncalc.dims import as_int
+from cnncalc.formula import Line, letter, number, shape
 from cnncalc.geometry import effective_kernel, pool_output_size
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
 from cnncalc.layers.common import coverage_warnings, dim_name, output_sizes, resolve_window, spatial_input
+from cnncalc.layers.working import output_shape_line, padding_lines, size_lines
 
 _FLOOR = "floor((I + Ps + Pe - Fe)/S) + 1 = floor(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
 _CEIL = "ceil((I + Ps + Pe - Fe)/S) + 1 = ceil(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
@@ -92,6 +94,40 @@ def compute_global_pool(ctx: LayerContext) -> Computed:
     return Computed(output=Shape(spatial=(1,) * len(shape.spatial), channels=shape.channels))
 
 
+def explain_pool(ctx: LayerContext, computed: Computed) -> list[Line]:
+    window = computed.window
+    assert window is not None
+    return [
+        *padding_lines(ctx, window),
+        *size_lines(ctx, window, computed, "ceil" if ctx.spec.ceil else "floor"),
+        output_shape_line(ctx, window, computed, letter("C")),
+        Line(name=letter("params"), result=number(0), note="pooling has no weights"),
+    ]
+
+
+def explain_adaptive_pool(ctx: LayerContext, computed: Computed) -> list[Line]:
+    note = "window i spans [floor(i*I/O), ceil((i+1)*I/O))"
+    if computed.window is not None:
+        note = "O divides I, so every window is F = S = I/O: " + ", ".join(map(str, computed.window.kernel))
+    return [
+        Line(name=letter("output"), result=shape([number(d) for d in computed.output.as_list()]), note=note),
+        Line(name=letter("params"), result=number(0), note="pooling has no weights"),
+    ]
+
+
+def explain_global_pool(ctx: LayerContext, computed: Computed) -> list[Line]:
+    ones = [number(1)] * len(ctx.input.spatial)
+    return [
+        Line(
+            name=letter("output"),
+            formula=shape([*ones, letter("C")]),
+            result=shape([*ones, number(ctx.input.channels)]),
+            note="one value per channel",
+        ),
+        Line(name=letter("params"), result=number(0), note="pooling has no weights"),
+    ]
+
+
 KINDS = (
     LayerKind(
         name="maxpool",
@@ -99,6 +135,7 @@ KINDS = (
         required=frozenset({"F"}),
         flags=frozenset({"ceil"}),
         compute=compute_pool,
+        explain=explain_pool,
         receptive="window",
         summary="max pooling, stride defaults to F",
     ),
@@ -108,6 +145,7 @@ KINDS = (
         required=frozenset({"F"}),
         flags=frozenset({"ceil"}),
         compute=compute_pool,
+        explain=explain_pool,
         receptive="window",
         summary="average pooling, stride defaults to F",
     ),
@@ -116,6 +154,7 @@ KINDS = (
             name=name,
             positional="sizes",
             compute=compute_adaptive_pool,
+            explain=explain_adaptive_pool,
             receptive="window",
             summary=f"adaptive {op} pooling to a given output size (PyTorch Adaptive{op.title()}Pool)",
         )
@@ -124,12 +163,14 @@ KINDS = (
     LayerKind(
         name="gap",
         compute=compute_global_pool,
+        explain=explain_global_pool,
         receptive="global",
         summary="global average pooling to 1 x ... x 1 x C",
     ),
     LayerKind(
         name="gmp",
         compute=compute_global_pool,
+        explain=explain_global_pool,
         receptive="global",
         summary="global max pooling to 1 x ... x 1 x C",
     ),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from cnncalc.course.numbers import Step
 
 
-def render_result(title: str, fields: list[tuple[str, str]], steps: tuple[Step, ...], explain: bool) -> Any:
+class _Working(Protocol):
+    def text(self) -> str: ...
+
+
+def render_result(title: str, fields: list[tuple[str, str]], steps: Sequence[_Working], explain: bool) -> Any:
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text

@@ -8,8 +8,10 @@ recursion limit. Nothing here prints or formats.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cnncalc.assume import Progression, parameter_name
 from cnncalc.dims import Dim, paused_gc, product, symbol
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
@@ -76,9 +78,19 @@ class Report:
         return [(row, message) for row in self.rows for message in row.warnings]
 
 
-def input_shape(spec: InputSpec) -> Shape:
-    """The input as a :class:`Shape`; symbol names become sympy symbols here, lazily."""
-    dims: list[Dim] = [d if isinstance(d, int) else symbol(d) for d in spec.dims]
+def input_shape(spec: InputSpec, assumed: Mapping[str, Progression] | None = None) -> Shape:
+    """The input as a :class:`Shape`; symbol names become sympy symbols here, lazily.
+
+    A symbol with an assumption (``N % 32 == 0``) becomes its progression ``32*k_N``."""
+    dims: list[Dim] = []
+    for d in spec.dims:
+        if isinstance(d, int):
+            dims.append(d)
+        elif assumed and d in assumed:
+            progression = assumed[d]
+            dims.append(progression.modulus * symbol(parameter_name(d)) + progression.offset)
+        else:
+            dims.append(symbol(d))
     return Shape(spatial=tuple(dims[:-1]), channels=dims[-1])
 
 
@@ -87,14 +99,17 @@ _Output = tuple[Shape, FieldState]
 _Memo = dict[tuple[object, tuple[Shape, ...]], tuple[Computed, Dim]]
 
 
-def analyze(arch: Arch) -> Report:
-    """Compute shapes, padding, params, MACs and receptive fields of every layer."""
+def analyze(arch: Arch, assumed: Mapping[str, Progression] | None = None) -> Report:
+    """Compute shapes, padding, params, MACs and receptive fields of every layer.
+
+    With ``assumed`` progressions the sizes are in their ``k`` parameters; see
+    :func:`cnncalc.assume.restate` to show them in the input's symbols."""
     with paused_gc():
-        return _analyze(arch)
+        return _analyze(arch, assumed)
 
 
-def _analyze(arch: Arch) -> Report:
-    start = input_shape(arch.input)
+def _analyze(arch: Arch, assumed: Mapping[str, Progression] | None) -> Report:
+    start = input_shape(arch.input, assumed)
     rows: list[LayerRow] = []
     memo: _Memo = {}
 

@@ -63,6 +63,14 @@ InputOpt = Annotated[
     Optional[str], typer.Option("--input", metavar="DIMS", help="override the input line, e.g. 320x320x3")
 ]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="plain output (NO_COLOR is respected too)")]
+AssumeOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--assume",
+        metavar="FACT",
+        help="facts about the input's symbols that simplify floors: 'N % 32 == 0', 'N >= 64' (repeatable)",
+    ),
+]
 ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="show the formula, the numbers and the result, step by step")
 ]
@@ -90,11 +98,39 @@ def _print(renderable: Any, *, no_color: bool) -> None:
     Console(no_color=no_color or None, width=width, highlight=False).print(renderable)
 
 
-def _analyze(file: str, input_dims: str | None) -> Any:
+def _analyze(file: str, input_dims: str | None, assume: list[str] | None = None) -> Any:
+    """The report to show: with ``--assume``, restated in the input's own symbols."""
+    report, progressions = _analyze_assumed(file, input_dims, assume)
+    if not progressions:
+        return report
+    from cnncalc.assume import restate
+
+    return restate(report, progressions)
+
+
+def _analyze_assumed(file: str, input_dims: str | None, assume: list[str] | None) -> tuple[Any, Any]:
+    """The report in the assumptions' parameters (``k_N``), and the assumptions."""
     from cnncalc.analysis import analyze
     from cnncalc.spec.source import load
 
-    return analyze(load(file, input_dims))
+    arch = load(file, input_dims)
+    if not assume:
+        return analyze(arch), {}
+    from cnncalc.assume import parse_assumptions
+
+    progressions = parse_assumptions(assume, [d for d in arch.input.dims if isinstance(d, str)])
+    return analyze(arch, progressions), progressions
+
+
+def _working(file: str, input_dims: str | None, assume: list[str] | None) -> Any:
+    from cnncalc.explain import explain_report
+
+    report, progressions = _analyze_assumed(file, input_dims, assume)
+    if not progressions:
+        return explain_report(report)
+    from cnncalc.assume import restater
+
+    return explain_report(report, restater(progressions))
 
 
 @app.command()
@@ -108,6 +144,7 @@ def summary(
     explain: Annotated[
         bool, typer.Option("--explain", help="after the table, the working of every layer and of the totals")
     ] = False,
+    assume: AssumeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Per-layer shapes, padding, params, MACs and receptive field, then totals.
@@ -118,12 +155,8 @@ def summary(
 
     if dtype not in BYTES_PER_ELEMENT:
         raise UsageError(f"--dtype: unknown dtype '{dtype}'", hint=f"use one of {', '.join(BYTES_PER_ELEMENT)}")
-    report = _analyze(file, input_dims)
-    working = None
-    if explain:
-        from cnncalc.explain import explain_report
-
-        working = explain_report(report)
+    report = _analyze(file, input_dims, assume)
+    working = _working(file, input_dims, assume) if explain else None
     if json_output:
         from cnncalc.render.json_report import dumps, summary_json
 
@@ -148,13 +181,14 @@ def receptive_field(
     file: FileArg,
     json_output: JsonOpt = False,
     input_dims: InputOpt = None,
+    assume: AssumeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Receptive field size, jump (effective stride) and effective padding of every layer.
 
     Example: cnncalc receptive-field examples/lenet5.arch
     """
-    report = _analyze(file, input_dims)
+    report = _analyze(file, input_dims, assume)
     if json_output:
         from cnncalc.render.json_report import dumps, receptive_json
 
@@ -171,6 +205,7 @@ def explain_command(
     output_format: Annotated[str, typer.Option("--format", help="text, markdown or latex")] = "text",
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="write here instead of stdout")] = None,
     input_dims: InputOpt = None,
+    assume: AssumeOpt = None,
 ) -> None:
     """A complete worked solution, layer by layer with totals, ready for a write-up.
 
@@ -183,9 +218,7 @@ def explain_command(
 
     if output_format not in FORMATS:
         raise UsageError(f"--format: unknown format '{output_format}'", hint=f"use one of {', '.join(FORMATS)}")
-    from cnncalc.explain import explain_report
-
-    document = render(explain_report(_analyze(file, input_dims)), output_format)
+    document = render(_working(file, input_dims, assume), output_format)
     _write(document, output)
 
 

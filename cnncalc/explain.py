@@ -7,13 +7,14 @@ results; the working only shows how they arise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cnncalc.analysis import LayerRow, Report
 from cnncalc.dims import Dim
-from cnncalc.formula import Line, Math, add, letter, number, plus, result, shape, times
+from cnncalc.formula import Line, Math, add, letter, number, plus, restating, result, shape, times
 from cnncalc.layers import REGISTRY
-from cnncalc.layers.base import LayerContext
+from cnncalc.layers.base import LayerContext, Shape
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import dims_phrase
 from cnncalc.receptive import Field
@@ -27,6 +28,8 @@ _FAMILIES = {"conv": "conv", "dwconv": "conv", "deconv": "conv", "fc": "fc", "bn
 class LayerWorking:
     row: LayerRow
     lines: tuple[Line, ...]
+    before: Math  # the input shape, as shown
+    after: Math
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +37,25 @@ class Working:
     report: Report
     layers: tuple[LayerWorking, ...]
     totals: tuple[Line, ...]
+    input: Math
 
 
-def explain_report(report: Report) -> Working:
-    layers = tuple(LayerWorking(row, tuple(explain_row(row, report.source))) for row in report.rows)
-    return Working(report=report, layers=layers, totals=tuple(total_lines(report)))
+def shape_of(value: Shape) -> Math:
+    return shape([number(d) for d in value.as_list()])
+
+
+def explain_report(report: Report, restate: Callable[[Dim], Dim] | None = None) -> Working:
+    """The working of every layer; ``restate`` rewrites the sizes shown (``--assume``)."""
+    with restating(restate):
+        layers = tuple(
+            LayerWorking(
+                row, tuple(explain_row(row, report.source)), shape_of(row.input_shape), shape_of(row.output_shape)
+            )
+            for row in report.rows
+        )
+        return Working(
+            report=report, layers=layers, totals=tuple(total_lines(report)), input=shape_of(report.input_shape)
+        )
 
 
 def explain_row(row: LayerRow, source: str) -> list[Line]:

@@ -10,6 +10,9 @@ Nothing here evaluates anything: the result next to them comes from the pipeline
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from cnncalc.dims import Dim, as_int, text
@@ -53,8 +56,24 @@ def letter(name: str, tex: str | None = None) -> Math:
     return Math(name, tex)
 
 
+#: while set, symbolic values are rewritten before they are shown (``--assume``: ``16*k_N`` -> ``N/2``)
+_restate: ContextVar[Callable[[Dim], Dim] | None] = ContextVar("restate", default=None)
+
+
+@contextmanager
+def restating(rewrite: Callable[[Dim], Dim] | None) -> Iterator[None]:
+    token = _restate.set(rewrite)
+    try:
+        yield
+    finally:
+        _restate.reset(token)
+
+
 def number(value: Dim) -> Math:
     """A value from the pipeline: an integer, or a symbolic size (``N``, ``floor(N/2)``)."""
+    rewrite = _restate.get()
+    if rewrite is not None:
+        value = rewrite(value)
     concrete = as_int(value)
     if concrete is not None:
         return Math(str(concrete), str(concrete), _ATOM if concrete >= 0 else _SUM)
@@ -74,6 +93,9 @@ def grouped(value: Dim) -> str:
 
 
 def result(value: Dim) -> Math:
+    rewrite = _restate.get()
+    if rewrite is not None:
+        value = rewrite(value)
     concrete = as_int(value)
     if concrete is not None:
         return Math(f"{concrete:,}", f"{concrete:,}".replace(",", "{,}"))

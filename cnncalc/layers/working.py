@@ -177,7 +177,7 @@ def _negative(value: Dim) -> bool:
     return concrete is not None and concrete < 0
 
 
-def _size_formula(mode: SizeMode) -> Callable[..., Math]:
+def size_formula(mode: SizeMode) -> Callable[..., Math]:
     def windowed(i: Math, ps: Math, pe: Math, df: Math, s: Math, op: Math) -> Math:
         rounding = ceil if mode == "ceil" else floor
         return plus(rounding(over(plus(i, ("+", ps), ("+", pe), ("-", df), ("-", ONE)), s)), ("+", ONE))
@@ -194,7 +194,7 @@ def size_lines(
     """``O = floor((I + Ps + Pe - D(F-1) - 1)/S) + 1 = ... = 126`` per group of equal dims."""
     groups = axis_groups(ctx, window, extra)
     names = output_letters(ctx, groups)
-    formula = _size_formula(mode)
+    formula = size_formula(mode)
     letters = [letter("I"), letter("Ps", "P_s"), letter("Pe", "P_e"), letter("D(F-1)"), letter("S"), letter("OP")]
     lines: list[Line] = []
     for axes in groups:

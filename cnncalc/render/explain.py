@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from cnncalc.analysis import LayerRow
 from cnncalc.explain import Working
-from cnncalc.formula import Line, Math, number, tex_text
-from cnncalc.formula import shape as shape_math
-from cnncalc.layers.base import Shape
+from cnncalc.formula import Line, tex_text
 
 FORMATS = ("text", "markdown", "latex")
 
@@ -15,19 +13,11 @@ def _title(row: LayerRow) -> str:
     return f"Layer {row.index} (line {row.line}): {row.spec.text or row.kind}"
 
 
-def _shape(shape: Shape) -> Math:
-    return shape_math([number(d) for d in shape.as_list()])
-
-
-def _shapes(row: LayerRow) -> tuple[Math, Math]:
-    return _shape(row.input_shape), _shape(row.output_shape)
-
-
 def render_text(working: Working) -> str:
     report = working.report
-    out = [f"Worked solution: {report.source}", f"input: {_shape(report.input_shape).text}", ""]
+    out = [f"Worked solution: {report.source}", f"input: {working.input.text}", ""]
     for layer in working.layers:
-        before, after = _shapes(layer.row)
+        before, after = layer.before, layer.after
         out.append(f"{_title(layer.row)}    {before.text} -> {after.text}")
         out += [f"  {line.text()}" for line in layer.lines]
         out += [f"  warning: {w}" for w in layer.row.warnings]
@@ -45,10 +35,10 @@ def _md_line(line: Line) -> str:
 
 def render_markdown(working: Working) -> str:
     report = working.report
-    out = [f"# Worked solution: `{report.source}`", "", f"Input: ${_shape(report.input_shape).tex}$", ""]
+    out = [f"# Worked solution: `{report.source}`", "", f"Input: ${working.input.tex}$", ""]
     for layer in working.layers:
         row = layer.row
-        before, after = _shapes(row)
+        before, after = layer.before, layer.after
         out.append(f"## Layer {row.index}: `{row.spec.text or row.kind}` (line {row.line})")
         out.append("")
         out.append(f"${before.tex} \\rightarrow {after.tex}$")
@@ -78,12 +68,12 @@ def render_latex(working: Working) -> str:
         r"\usepackage[margin=2cm]{geometry}",
         r"\begin{document}",
         rf"\section*{{Worked solution: \texttt{{{tex_text(report.source)}}}}}",
-        rf"Input: ${_shape(report.input_shape).tex}$",
+        rf"Input: ${working.input.tex}$",
         "",
     ]
     for layer in working.layers:
         row = layer.row
-        before, after = _shapes(row)
+        before, after = layer.before, layer.after
         out.append(
             rf"\subsection*{{Layer {row.index}: \texttt{{{tex_text(row.spec.text or row.kind)}}} (line {row.line})}}"
         )

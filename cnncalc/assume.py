@@ -1,0 +1,160 @@
+"""``--assume "N % 32 == 0"``: facts about the input's symbols that let floors simplify.
+
+Each symbol's assumptions become one arithmetic progression, ``N = m*k + c`` with a fresh
+positive integer ``k`` (``N % 32 == 0`` gives ``N = 32*k``; adding ``N >= 64`` gives
+``N = 32*k + 32``). The pipeline runs on ``k``, where sympy can resolve
+``floor(32*k/2) = 16*k``; the report is then restated in ``N`` (``N/2``). The
+assumptions are read with regular expressions over a tiny grammar, never evaluated.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from cnncalc.dims import Dim, normalize, symbol
+from cnncalc.errors import UsageError
+
+if TYPE_CHECKING:
+    from cnncalc.analysis import Report
+
+_MODULO = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:%|\bmod\b)\s*([0-9]+)\s*==?\s*([0-9]+)\Z")
+_BOUND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(>=|>)\s*([0-9]+)\Z")
+_SPLIT = re.compile(r"\s*(?:,|;|\band\b)\s*")
+#: combined moduli beyond this are refused (the residue is found by trying each one)
+MAX_MODULUS = 10**6
+_HINT = "write e.g. --assume 'N % 32 == 0' or --assume 'N >= 64' (several joined by ',' or 'and')"
+
+
+@dataclass(frozen=True, slots=True)
+class Progression:
+    """The values ``modulus*k + offset`` for ``k = 1, 2, 3, ...``."""
+
+    modulus: int
+    offset: int
+
+    def value(self, k: int) -> int:
+        return self.modulus * k + self.offset
+
+    def describe(self, name: str) -> str:
+        if self.modulus == 1:
+            return f"{name} >= {self.value(1)}"
+        residue = self.value(1) % self.modulus
+        return f"{name} = {self.value(1)}, {self.value(2)}, ... ({name} % {self.modulus} == {residue})"
+
+
+def parse_assumptions(texts: Iterable[str], symbols: Iterable[str]) -> dict[str, Progression]:
+    """Read ``--assume`` clauses about the input's symbols into one progression per symbol."""
+    known = set(symbols)
+    residues: dict[str, list[tuple[int, int]]] = {}
+    lower: dict[str, int] = {}
+    for text in texts:
+        for clause in (c for c in _SPLIT.split(text.strip()) if c):
+            modulo, bound = _MODULO.match(clause), _BOUND.match(clause)
+            match = modulo or bound
+            if match is None:
+                raise UsageError(f"--assume {text!r}: cannot read '{clause}'", hint=_HINT)
+            name = match.group(1)
+            if name not in known:
+                have = ", ".join(sorted(known)) or "none (the input is numeric)"
+                raise UsageError(
+                    f"--assume {text!r}: '{name}' is not a symbol of the input", hint=f"its symbols: {have}"
+                )
+            if modulo is not None:
+                modulus, remainder = int(modulo.group(2)), int(modulo.group(3))
+                if modulus < 1 or remainder >= modulus:
+                    raise UsageError(f"--assume {text!r}: need {name} % M == R with M >= 1 and 0 <= R < M")
+                residues.setdefault(name, []).append((modulus, remainder))
+            else:
+                assert bound is not None
+                least = int(bound.group(3)) + (1 if bound.group(2) == ">" else 0)
+                lower[name] = max(lower.get(name, 1), least)
+    return {
+        name: _progression(name, residues.get(name, []), lower.get(name, 1)) for name in residues.keys() | lower.keys()
+    }
+
+
+def _progression(name: str, residues: list[tuple[int, int]], least: int) -> Progression:
+    modulus = math.lcm(*(m for m, _ in residues)) if residues else 1
+    if modulus > MAX_MODULUS:
+        raise UsageError(f"--assume: the moduli of {name} combine to {modulus}, more than cnncalc handles")
+    remainder = next((r for r in range(modulus) if all(r % m == want for m, want in residues)), None)
+    if remainder is None:
+        raise UsageError(f"--assume: the conditions on {name} contradict each other (no value meets them all)")
+    first = least + (remainder - least) % modulus
+    return Progression(modulus=modulus, offset=first - modulus)
+
+
+def parameter_name(name: str) -> str:
+    return f"k_{name}"
+
+
+def restater(progressions: Mapping[str, Progression]) -> Callable[[Dim], Dim]:
+    """``k_N -> (N - c)/m`` on any size, cached (the same expressions recur layer after layer)."""
+    import sympy
+
+    mapping = {
+        symbol(parameter_name(name)): (symbol(name) - p.offset) / sympy.Integer(p.modulus)
+        for name, p in progressions.items()
+    }
+    cache: dict[object, Dim] = {}
+
+    def dim(value: Dim) -> Dim:
+        if isinstance(value, int):
+            return value
+        known = cache.get(value)
+        if known is None:
+            known = cache[value] = normalize(value.subs(mapping))
+        return known
+
+    return dim
+
+
+def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
+    """Rewrite a report computed in the ``k`` parameters back in the user's symbols."""
+    from cnncalc.analysis import Totals
+    from cnncalc.layers.base import Shape
+    from cnncalc.receptive import Field
+
+    dim = restater(progressions)
+
+    def shape(value: Shape) -> Shape:
+        return Shape(spatial=tuple(dim(d) for d in value.spatial), channels=dim(value.channels))
+
+    def field(value: object) -> object:
+        if isinstance(value, Field):
+            return replace(value, padding=tuple(dim(p) for p in value.padding))
+        return value
+
+    rows = []
+    for row in report.rows:
+        window = row.window
+        if window is not None:
+            window = replace(window, padding=tuple((dim(a), dim(b)) for a, b in window.padding))
+        rows.append(
+            replace(
+                row,
+                input_shape=shape(row.input_shape),
+                output_shape=shape(row.output_shape),
+                inputs=tuple(shape(s) for s in row.inputs),
+                window=window,
+                trainable_params=dim(row.trainable_params),
+                non_trainable_params=dim(row.non_trainable_params),
+                macs=dim(row.macs),
+                activations=dim(row.activations),
+                receptive_field=field(row.receptive_field),
+            )
+        )
+    totals = report.totals
+    new_totals = Totals(
+        trainable_params=dim(totals.trainable_params),
+        non_trainable_params=dim(totals.non_trainable_params),
+        macs=dim(totals.macs),
+        activations=dim(totals.activations),
+        output_shape=shape(totals.output_shape),
+        receptive_field=field(totals.receptive_field),  # type: ignore[arg-type]
+    )
+    return replace(report, input_shape=shape(report.input_shape), rows=tuple(rows), totals=new_totals)

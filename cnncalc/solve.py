@@ -1,0 +1,410 @@
+"""Solving for an unknown: ``--padding ?`` gives ``P = 3``; ``--input ?`` every size that works.
+
+Every output size cnncalc computes is monotone in each of its inputs once the others
+are fixed: non-decreasing in I, P, Ps, Pe and OP; non-increasing in F, S and D for conv
+and pooling, non-decreasing in F, S and D (and decreasing in P) for a transposed conv.
+An invalid value (output below 1) is scored 0, which keeps that monotonicity (it only
+happens at the small end of an increasing variable or the large end of a decreasing one).
+So the values giving a wanted output form one interval, found exactly by exponential
+and binary search with the pipeline's own size functions — no floats, no guessing, and
+no limit on the magnitudes. A variable that stops mattering beyond some point (a stride
+past the padded input, the dilation of a 1-wide kernel) has a known saturation point,
+after which an answer is reported as unbounded ("S >= 10").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from cnncalc.dims import as_int
+from cnncalc.errors import UsageError
+from cnncalc.formula import Line, Math, letter, number, plus, times
+from cnncalc.geometry import effective_kernel, pool_output_size, transposed_output_size
+from cnncalc.layers.working import ONE, size_formula
+
+#: a search that has not bracketed its answer by this magnitude gives up with an error
+MAX_MAGNITUDE = 2**256
+#: solutions listed one by one up to this many; longer intervals are shown as a range
+MAX_LISTED = 20
+
+LayerFamily = Literal["conv", "pool", "deconv"]
+VARIABLES = ("I", "O", "F", "S", "P", "Ps", "Pe", "D", "OP")
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """Every integer from ``first`` to ``last`` (``None``: no upper end)."""
+
+    first: int
+    last: int | None
+
+    def __contains__(self, value: int) -> bool:
+        return value >= self.first and (self.last is None or value <= self.last)
+
+    def count(self) -> int | None:
+        return None if self.last is None else self.last - self.first + 1
+
+    def values(self, limit: int) -> list[int]:
+        stop = self.first + limit if self.last is None else min(self.last + 1, self.first + limit)
+        return list(range(self.first, stop))
+
+    def describe(self, name: str) -> str:
+        if self.last is None:
+            return f"{name} >= {self.first} (every value from {self.first} on)"
+        count = self.last - self.first + 1
+        if count <= MAX_LISTED:
+            return f"{name} = " + ", ".join(str(v) for v in range(self.first, self.last + 1))
+        return f"{name} = {self.first}..{self.last} ({count:,} values)"
+
+
+def monotone_solve(
+    score: Callable[[int], int],
+    target: int,
+    *,
+    low: int,
+    increasing: bool,
+    high: int | None = None,
+    saturation: int | None = None,
+) -> Interval | None:
+    """All ``x >= low`` (and ``<= high``) with ``score(x) == target``, for a monotone ``score``.
+
+    ``saturation``: from there on ``score`` is constant, so a match there is unbounded.
+    """
+
+    def h(x: int) -> int:
+        return score(x) if increasing else -score(x)
+
+    goal = target if increasing else -target
+    limit = high if high is not None else saturation
+    first = _first_at_least(h, goal, low, limit)
+    if first is None or h(first) != goal:
+        return None
+    after = _first_at_least(h, goal + 1, first, limit)
+    if after is not None:
+        return Interval(first, after - 1)
+    if high is not None:
+        return Interval(first, high)
+    return Interval(first, None)  # saturated at the goal: constant from here on
+
+
+def _first_at_least(h: Callable[[int], int], goal: int, low: int, limit: int | None) -> int | None:
+    """The least ``x`` in ``[low, limit]`` with ``h(x) >= goal`` (``h`` non-decreasing), or None."""
+    if h(low) >= goal:
+        return low
+    below, step = low, 1
+    while True:
+        probe = below + step
+        if limit is not None and probe >= limit:
+            probe = limit
+        if probe > MAX_MAGNITUDE:
+            raise UsageError(
+                "no solution below 2^256: the output does not reach the target",
+                hint="check the known values; the output may be bounded",
+            )
+        if h(probe) >= goal:
+            break
+        if limit is not None and probe == limit:
+            return None
+        below, step = probe, step * 2
+    above = probe
+    while above - below > 1:
+        middle = (below + above) // 2
+        if h(middle) >= goal:
+            above = middle
+        else:
+            below = middle
+    return above
+
+
+# --- one layer -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LayerProblem:
+    """One spatial dim of one layer; exactly one of the values is None (the unknown)."""
+
+    family: LayerFamily
+    I: int | None  # noqa: E741 - the course's letter
+    O: int | None  # noqa: E741
+    F: int | None
+    S: int | None
+    Ps: int | None
+    Pe: int | None
+    D: int | None = 1
+    OP: int | None = 0
+    ceil: bool = False
+    symmetric_unknown: bool = False  # the unknown is P, on both sides
+    stride_is_kernel: bool = False  # pooling without a stride: S = F, as in an .arch file
+
+    @property
+    def unknown(self) -> str:
+        if self.symmetric_unknown:
+            return "P"
+        missing = [name for name in VARIABLES if name != "P" and getattr(self, name) is None]
+        if self.stride_is_kernel and "S" in missing:
+            missing.remove("S")
+        if len(missing) != 1:
+            raise UsageError(
+                "exactly one value must be '?'" + (f", got {', '.join(missing)}" if missing else ""),
+                hint="e.g. cnncalc solve conv --input 224 --output 112 --kernel 7 --stride 2 --padding ?",
+            )
+        return missing[0]
+
+    def with_value(self, value: int) -> LayerProblem:
+        name = self.unknown
+        if name == "P":
+            return replace(self, Ps=value, Pe=value, symmetric_unknown=False)
+        return replace(self, **{name: value})
+
+    def stride(self) -> int:
+        value = self.F if self.stride_is_kernel else self.S
+        assert value is not None
+        return value
+
+    def output(self) -> int:
+        """The output size, 0 when the layer is not valid (the solver's convention)."""
+        assert None not in (self.I, self.F, self.Ps, self.Pe, self.D, self.OP)
+        size, kernel, dilation = self.I or 0, self.F or 0, self.D or 0
+        pads = (self.Ps or 0, self.Pe or 0)
+        stride = self.stride()
+        if self.family == "deconv":
+            if (self.OP or 0) >= max(stride, dilation):
+                return 0
+            out = transposed_output_size(size, kernel, stride, pads, dilation, self.OP or 0)
+        else:
+            out = as_int(pool_output_size(size, kernel, stride, pads, dilation, ceil_mode=self.ceil)) or 0
+        return int(out) if out >= 1 else 0
+
+
+@dataclass(frozen=True, slots=True)
+class LayerSolution:
+    problem: LayerProblem
+    unknown: str
+    interval: Interval | None
+    reason: str
+    lines: tuple[Line, ...]
+    notes: tuple[str, ...] = ()
+
+    def answer(self) -> str:
+        if self.interval is None:
+            return f"{self.unknown}: none — {self.reason}"
+        return self.interval.describe(self.unknown)
+
+
+def _direction(problem: LayerProblem, name: str) -> tuple[bool, int, int | None, int | None]:
+    """``(increasing, low, high, saturation)`` of the output in the unknown ``name``."""
+    deconv = problem.family == "deconv"
+    low = 0 if name in ("P", "Ps", "Pe", "OP") else 1
+    high = None
+    saturation = None
+    if name == "I":
+        return True, low, None, None
+    if name in ("P", "Ps", "Pe"):
+        return not deconv, low, None, None
+    if name == "OP":
+        stride, dilation = problem.stride(), problem.D or 1
+        return True, 0, max(stride, dilation) - 1, None
+    if name == "S":
+        if deconv:
+            return True, low, None, (1 if problem.I == 1 else None)
+        saturation = (problem.I or 0) + (problem.Ps or 0) + (problem.Pe or 0) + 1
+        return False, low, high, saturation
+    if name == "D":
+        return deconv, low, None, (1 if problem.F == 1 else None)
+    return deconv, low, None, None  # F
+
+
+def solve_layer(problem: LayerProblem) -> LayerSolution:
+    """Every integer value of the unknown that gives the stated sizes."""
+    name = problem.unknown
+    if name == "O":
+        value = problem.output()
+        reason = "" if value else "the window does not fit the padded input"
+        interval = Interval(value, value) if value else None
+        return LayerSolution(problem, name, interval, reason, tuple(_check_lines(problem, interval, name)))
+    target = problem.O
+    assert target is not None
+    increasing, low, high, saturation = _direction(problem, name)
+    interval = monotone_solve(
+        lambda v: problem.with_value(v).output(),
+        target,
+        low=low,
+        increasing=increasing,
+        high=high,
+        saturation=saturation,
+    )
+    limit = high if high is not None else saturation
+    reason = "" if interval is not None else _why_none(problem, name, low, limit, increasing, target)
+    notes: list[str] = []
+    if interval is not None and problem.family == "pool" and name in ("P", "Ps", "Pe"):
+        half = effective_kernel(problem.F or 1, problem.D or 1) // 2
+        if interval.last is None or interval.last > half:
+            notes.append(f"PyTorch refuses pooling padding above half the window ({half})")
+    return LayerSolution(problem, name, interval, reason, tuple(_check_lines(problem, interval, name)), tuple(notes))
+
+
+def _why_none(problem: LayerProblem, name: str, low: int, limit: int | None, increasing: bool, target: int) -> str:
+    """Why no value works: the range starts past the target, ends short of it, or jumps over it."""
+
+    def out(v: int) -> int:
+        return problem.with_value(v).output()
+
+    def shown(v: int) -> str:
+        value = out(v)
+        return str(value) if value else "no valid output"
+
+    first = out(low)
+    if increasing and first > target:
+        return f"already {name} = {low} gives {first}"
+    if not increasing and first < target:
+        return f"the largest output is at {name} = {low}, which gives {shown(low)}"
+
+    def h(x: int) -> int:
+        return out(x) if increasing else -out(x)
+
+    crossing = _first_at_least(h, target if increasing else -target, low, limit)
+    if crossing is None:
+        assert limit is not None
+        return f"{name} stops at {limit}, which gives {shown(limit)}"
+    return f"{name} = {crossing - 1} gives {shown(crossing - 1)} and {name} = {crossing} gives {shown(crossing)}"
+
+
+def _equation(problem: LayerProblem, name: str) -> tuple[Math, Math]:
+    """The size formula with letters, and with the known numbers and the unknown's letter."""
+    family = "transposed" if problem.family == "deconv" else ("ceil" if problem.ceil else "floor")
+    formula = size_formula(family)
+    letters = [letter("I"), letter("Ps", "P_s"), letter("Pe", "P_e"), letter("D(F-1)"), letter("S"), letter("OP")]
+
+    def known(value: int | None, symbol: str) -> Math:
+        return letter(symbol) if value is None else number(value)
+
+    ps = letter("P") if name == "P" else known(problem.Ps, "Ps")
+    pe = letter("P") if name == "P" else known(problem.Pe, "Pe")
+    if problem.D is not None and problem.F is not None:
+        spread = number(problem.D * (problem.F - 1))
+    elif problem.F is None:
+        spread = times(number(problem.D or 1), plus(letter("F"), ("-", ONE)))
+    else:
+        spread = times(letter("D"), number(problem.F - 1))
+    stride = known(problem.F, "F") if problem.stride_is_kernel else known(problem.S, "S")
+    values = [known(problem.I, "I"), ps, pe, spread, stride, known(problem.OP, "OP")]
+    if problem.family != "deconv":
+        values[5] = number(0)
+        return formula(*letters[:5], letters[5]), formula(*values)
+    return formula(*letters), formula(*values)
+
+
+def _check_lines(problem: LayerProblem, interval: Interval | None, name: str) -> list[Line]:
+    """The equation, then each answer (and its neighbours) plugged back in."""
+    formula, equation = _equation(problem, name)
+    if name == "O":
+        out = problem.output()
+        return [
+            Line(name=letter("O"), formula=formula, numbers=equation, result=number(out) if out else letter("none"))
+        ]
+    lines = [Line(name=letter("O"), formula=formula, numbers=equation, result=number(problem.O or 0), what="solve")]
+    candidates: list[int] = []
+    if interval is not None:
+        shown = interval.values(3)
+        if interval.last is not None and interval.last not in shown:
+            shown.append(interval.last)
+        candidates = [interval.first - 1, *shown] + ([interval.last + 1] if interval.last is not None else [])
+    low = 0 if name in ("P", "Ps", "Pe", "OP") else 1
+    for value in candidates:
+        if value < low:
+            continue
+        plugged = problem.with_value(value)
+        _, numbers = _equation(plugged, "")
+        out = plugged.output()
+        works = interval is not None and value in interval
+        lines.append(
+            Line(
+                name=letter("O"),
+                numbers=numbers,
+                result=number(out) if out else letter("none"),
+                what=f"check {name} = {value}",
+                note="works" if works else "does not give the target",
+            )
+        )
+    return lines
+
+
+LAYER_FAMILIES: dict[str, LayerFamily] = {
+    "conv": "conv",
+    "conv1d": "conv",
+    "conv2d": "conv",
+    "dwconv": "conv",
+    "pool": "pool",
+    "maxpool": "pool",
+    "avgpool": "pool",
+    "deconv": "deconv",
+    "convtranspose": "deconv",
+    "convt": "deconv",
+}
+
+
+def _read(option: str, text: str | None, *, minimum: int, default: int | None) -> int | None:
+    """``?`` is the unknown (None); otherwise a whole number of at least ``minimum``."""
+    if text is None:
+        if default is None:
+            raise UsageError(f"{option} is needed (a number, or ? for the unknown)")
+        return default
+    value = text.strip()
+    if value == "?":
+        return None
+    if not value.isdigit() or not value.isascii():
+        raise UsageError(f"{option} {text!r}: expected a whole number or ?", hint="one dim at a time, e.g. --kernel 3")
+    number_ = int(value)
+    if number_ < minimum:
+        raise UsageError(f"{option} {text!r}: must be at least {minimum}")
+    return number_
+
+
+def layer_problem(
+    kind: str,
+    *,
+    input_size: str | None,
+    output_size: str | None,
+    kernel: str | None,
+    stride: str | None,
+    padding: str | None,
+    dilation: str | None,
+    output_padding: str | None,
+    ceil: bool,
+) -> LayerProblem:
+    """Read the options of ``cnncalc solve KIND``; exactly one of them is ``?``."""
+    family = LAYER_FAMILIES[kind.lower()]
+    if ceil and family != "pool":
+        raise UsageError("--ceil applies to pooling only")
+    if output_padding is not None and family != "deconv":
+        raise UsageError("--output-padding applies to deconv only")
+    pad_text = (padding or "0").strip()
+    symmetric = pad_text == "?"
+    if symmetric:
+        starts, ends = None, None
+    elif ":" in pad_text:
+        start_text, _, end_text = pad_text.partition(":")
+        starts = _read("--padding (start)", start_text, minimum=0, default=0)
+        ends = _read("--padding (end)", end_text, minimum=0, default=0)
+    else:
+        starts = ends = _read("--padding", pad_text, minimum=0, default=0)
+        if starts is None:  # pragma: no cover - "?" is handled above
+            symmetric = True
+    problem = LayerProblem(
+        family=family,
+        I=_read("--input", input_size, minimum=1, default=None),
+        O=_read("--output", output_size, minimum=1, default=None),
+        F=_read("--kernel", kernel, minimum=1, default=None),
+        S=_read("--stride", stride, minimum=1, default=1),
+        Ps=starts,
+        Pe=ends,
+        D=_read("--dilation", dilation, minimum=1, default=1),
+        OP=_read("--output-padding", output_padding, minimum=0, default=0),
+        ceil=ceil,
+        symmetric_unknown=symmetric,
+        stride_is_kernel=family == "pool" and stride is None,
+    )
+    problem.unknown  # noqa: B018 - validates that exactly one value is unknown
+    return problem

@@ -166,7 +166,10 @@ def _run_layer(
     elif kind.receptive == "window":  # no uniform window (adaptive pooling that does not divide)
         field = first[1] if first[1] == "global" else "undefined"
         if isinstance(first[1], Field):
-            warnings.append("the pooling windows differ in size, so no receptive field is reported from here on")
+            warnings.append(
+                "no single window describes this pooling (the sizes do not divide, or are symbolic), "
+                "so no receptive field is reported from here on"
+            )
     elif kind.receptive == "global":
         field = "global"
     elif kind.receptive == "undefined":

@@ -330,6 +330,123 @@ def padding_command(
     _print(render_result(f"cnncalc padding — {mode}", result.fields(), lines, True), no_color=no_color)
 
 
+@app.command("solve")
+def solve_command(
+    target: Annotated[
+        str, typer.Argument(metavar="KIND|FILE", help="conv, pool, maxpool, avgpool or deconv — or an architecture")
+    ],
+    input_size: Annotated[Optional[str], typer.Option("--input", help="I, or ? (a file: ? or ?x?x3)")] = None,
+    output_size: Annotated[Optional[str], typer.Option("--output", help="O, or ? (a file: e.g. 7 or 7x7x512)")] = None,
+    kernel: Annotated[Optional[str], _opt("F, or ?")] = None,
+    stride: Annotated[Optional[str], _opt("S, or ? (default 1; pooling: F)")] = None,
+    padding: Annotated[Optional[str], _opt("P on both sides, start:end, or ? (or ?:2, 1:?)")] = None,
+    dilation: Annotated[Optional[str], _opt("D, or ? (default 1)")] = None,
+    output_padding: Annotated[Optional[str], _opt("OP of deconv, or ? (default 0)")] = None,
+    ceil: Annotated[bool, typer.Option("--ceil", help="pooling rounds up (PyTorch ceil_mode)")] = False,
+    assume: AssumeOpt = None,
+    json_output: JsonOpt = False,
+    explain: ExplainOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Find every integer value of the one unknown ('?'): for one layer, or the input size of a network.
+
+    Examples: cnncalc solve conv --input 224 --output 112 --kernel 7 --stride 2 --padding ?
+              cnncalc solve zoo:vgg16 --input ? --output 7x7x512
+    """
+    from cnncalc.solve import LAYER_FAMILIES
+
+    if target.lower() in LAYER_FAMILIES:
+        if assume:
+            raise UsageError("--assume applies to solving an architecture's input", hint="one layer has no symbols")
+        from cnncalc.solve import layer_problem, solve_layer
+
+        problem = layer_problem(
+            target,
+            input_size=input_size,
+            output_size=output_size,
+            kernel=kernel,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            output_padding=output_padding,
+            ceil=ceil,
+        )
+        solution = solve_layer(problem)
+        from cnncalc.render.solve import layer_solution_fields, layer_solution_json
+
+        if json_output:
+            import json
+
+            typer.echo(json.dumps(layer_solution_json(solution)))
+            return
+        from cnncalc.render.course import render_result
+
+        title = f"cnncalc solve — {target.lower()}, unknown {solution.unknown}"
+        _print(render_result(title, layer_solution_fields(solution), solution.lines, explain), no_color=no_color)
+        return
+    for flag, value in (("--kernel", kernel), ("--stride", stride), ("--padding", padding), ("--dilation", dilation)):
+        if value is not None:
+            raise UsageError(f"{flag} applies to solving one layer", hint=f"'{target}' is read as an architecture file")
+    if output_size is None:
+        raise UsageError("--output is needed: the output the network must produce", hint="e.g. --output 7x7x512")
+    from cnncalc.spec.source import load
+
+    arch = load(target)
+    if input_size is not None:
+        from cnncalc.solve import with_unknown_input
+
+        arch = with_unknown_input(arch, input_size)
+    from cnncalc.assume import parse_assumptions
+    from cnncalc.solve import solve_arch
+
+    progressions = parse_assumptions(assume or [], [d for d in arch.input.dims if isinstance(d, str)])
+    result = solve_arch(arch, output_size, progressions)
+    from cnncalc.render.solve import arch_solution_fields, arch_solution_json, arch_solution_lines
+
+    if json_output:
+        import json
+
+        typer.echo(json.dumps(arch_solution_json(result)))
+        return
+    from cnncalc.render.course import render_result
+
+    title = f"cnncalc solve — {result.source} for output {output_size}"
+    _print(render_result(title, arch_solution_fields(result), arch_solution_lines(result), explain), no_color=no_color)
+
+
+@app.command("sizes")
+def sizes_command(
+    file: FileArg,
+    size_range: Annotated[
+        str, typer.Option("--range", metavar="FIRST:LAST[:STEP]", help="the sizes to try, both ends included")
+    ],
+    input_dims: InputOpt = None,
+    exact_only: Annotated[bool, typer.Option("--exact-only", help="list only the sizes that divide exactly")] = False,
+    json_output: JsonOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """For which input sizes does every layer divide exactly, and what output does each give?
+
+    Each size replaces every symbol of the input (or, for a numeric input, every spatial dim).
+    Exact: no input row dropped, no ceil-mode window hanging over, symmetric 'same' padding.
+
+    Example: cnncalc sizes zoo:resnet50 --range 200:256
+    """
+    from cnncalc.sizes import parse_range, scan_sizes
+    from cnncalc.spec.source import load
+
+    sizes = parse_range(size_range)
+    checks = scan_sizes(load(file, input_dims), sizes)
+    from cnncalc.render.solve import sizes_json, sizes_table
+
+    if json_output:
+        import json
+
+        typer.echo(json.dumps(sizes_json(checks)))
+        return
+    _print(sizes_table(file, checks, exact_only=exact_only), no_color=no_color)
+
+
 zoo_app = typer.Typer(help="The built-in architectures (torchvision definitions, exact to its published counts).")
 app.add_typer(zoo_app, name="zoo")
 

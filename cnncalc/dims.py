@@ -61,9 +61,19 @@ def normalize(value: Dim) -> Dim:
 
 
 def floor_div(a: Dim, b: Dim) -> Dim:
-    """floor(a / b); ``//`` is floor division for ints and sympy alike."""
+    """floor(a / b); ``//`` is floor division for ints and sympy alike.
+
+    ``floor((floor(x) + k)/b) = floor((x + k)/b)`` for an integer k and a positive integer b,
+    so a chain of strided layers stays one floor (``floor((N - 1)/4) + 1``) instead of
+    nesting one per layer; sympy does not apply this identity by itself."""
     if isinstance(a, int) and isinstance(b, int):
         return a // b
+    if isinstance(b, int) and b > 0:
+        import sympy
+
+        constant, terms = a.as_coeff_add()  # type: ignore[union-attr]
+        if len(terms) == 1 and isinstance(terms[0], sympy.floor) and getattr(constant, "is_Integer", False):
+            return normalize(sympy.floor((terms[0].args[0] + constant) / b))
     return normalize(a // b)
 
 

@@ -83,11 +83,6 @@ ARCHITECTURES = [
         id="add-no-labels",
     ),
     pytest.param(
-        "input NxNx3\nadaptiveavgpool 7\n",
-        "2:1: error: adaptiveavgpool needs a numeric input size on H, got N",
-        id="adaptive-symbolic",
-    ),
-    pytest.param(
         '{"input": "8x8x1", "layers": [{"kind": "conv", "K": {"a": 1}, "F": 3}]}',
         "1:31: error: bad value for 'K': {\"a\": 1} (hint: use a number, a string or a list of numbers)",
         id="json-bad-value",

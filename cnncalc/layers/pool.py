@@ -63,8 +63,9 @@ def compute_pool(ctx: LayerContext) -> Computed:
 def compute_adaptive_pool(ctx: LayerContext) -> Computed:
     """PyTorch ``AdaptiveAvgPool``/``AdaptiveMaxPool``: window i spans
     ``[floor(i*I/O), ceil((i+1)*I/O))``. Only when O divides I are the windows
-    uniform (F = S = I/O); otherwise no single window describes the layer and the
-    receptive field is not reported."""
+    uniform (F = S = I/O); otherwise (or when the size is symbolic) no single window
+    describes the layer and the receptive field is not reported. The output size is
+    the stated one whatever the input, symbolic or not."""
     shape = spatial_input(ctx)
     rank = len(shape.spatial)
     target = ctx.spec.units_per_dim or (1,)
@@ -76,11 +77,9 @@ def compute_adaptive_pool(ctx: LayerContext) -> Computed:
             hint=f"give one size for all dims or exactly {rank} joined by 'x'",
         )
     kernels: list[int] = []
-    for axis, (size, out) in enumerate(zip(shape.spatial, sizes, strict=True)):
+    for size, out in zip(shape.spatial, sizes, strict=True):
         concrete = as_int(size)
-        if concrete is None:
-            raise ctx.fail(f"{ctx.spec.kind} needs a numeric input size on {dim_name(rank, axis)}, got {size}")
-        if concrete % out == 0:
+        if concrete is not None and concrete % out == 0:
             kernels.append(concrete // out)
     window = None
     if len(kernels) == rank:

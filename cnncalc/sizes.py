@@ -1,0 +1,126 @@
+"""Which input sizes suit a network: ``cnncalc sizes FILE --range 200:256``.
+
+A size is *exact* when every window fits without leftovers — no real input row is
+dropped by a floor-mode layer, no ceil-mode window hangs past the padded input, every
+``same`` padding is symmetric and every adaptive pool has equal windows. Each size runs
+through the ordinary numeric pipeline, so a size that fails (a window larger than its
+input, a merge of unequal sizes) is reported with the pipeline's own message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import pairwise
+
+from cnncalc.analysis import LayerRow, Report, analyze
+from cnncalc.dims import as_int
+from cnncalc.errors import CnncalcError, UsageError
+from cnncalc.geometry import uncovered_input
+from cnncalc.layers import REGISTRY
+from cnncalc.layers.base import Shape
+from cnncalc.layers.common import dim_name
+from cnncalc.spec.model import Arch
+
+#: ranges longer than this are refused (each size is a full pipeline run)
+MAX_SIZES = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class SizeCheck:
+    size: int
+    input_shape: Shape | None
+    output_shape: Shape | None
+    problems: tuple[str, ...]
+    error: str | None
+
+    @property
+    def exact(self) -> bool:
+        return self.error is None and not self.problems
+
+
+def parse_range(text: str) -> range:
+    """``200:256`` (both ends included) or ``200:256:8``."""
+    parts = text.strip().split(":")
+    if len(parts) not in (2, 3) or not all(p.strip().isdigit() and p.strip().isascii() for p in parts):
+        raise UsageError(f"--range {text!r}: expected FIRST:LAST or FIRST:LAST:STEP", hint="e.g. --range 200:256")
+    first, last, *rest = (int(p) for p in parts)
+    step = rest[0] if rest else 1
+    if first < 1 or last < first or step < 1:
+        raise UsageError(f"--range {text!r}: need 1 <= FIRST <= LAST and STEP >= 1")
+    values = range(first, last + 1, step)
+    if len(values) > MAX_SIZES:
+        raise UsageError(f"--range {text!r}: {len(values):,} sizes; cnncalc checks at most {MAX_SIZES:,} at once")
+    return values
+
+
+def with_size(arch: Arch, size: int, symbols: frozenset[str] | None = None) -> Arch:
+    """The architecture with every symbol (or, without symbols, every spatial dim) set to ``size``."""
+    dims = arch.input.dims
+    named = {d for d in dims[:-1] if isinstance(d, str)} if symbols is None else symbols
+    new = tuple(size if d in named else d for d in dims) if named else (*[size] * (len(dims) - 1), dims[-1])
+    return replace(arch, input=replace(arch.input, dims=new))
+
+
+def exactness_problems(report: Report) -> list[str]:
+    """Why a numeric report is not exact: dropped rows, overhanging windows, lopsided padding."""
+    problems: list[str] = []
+    for row in report.rows:
+        problems += _row_problems(row)
+    return problems
+
+
+def _row_problems(row: LayerRow) -> list[str]:
+    kind = REGISTRY[row.spec.kind]
+    if kind.receptive != "window":
+        return []
+    where = f"line {row.line} ({row.kind})"
+    window = row.window
+    if window is None:
+        return [f"{where}: the adaptive pooling windows differ in size"]
+    rank = len(window.kernel)
+    out: list[str] = []
+    mode = row.spec.padding.mode if row.spec.padding is not None else None
+    for axis in range(rank):
+        size = as_int(row.input_shape.spatial[axis])
+        start, end = (as_int(p) for p in window.padding[axis])
+        result = as_int(row.output_shape.spatial[axis])
+        if size is None or start is None or end is None or result is None:
+            continue
+        name = dim_name(rank, axis)
+        if mode == "same" and start != end:
+            out.append(f"{where}: 'same' padding on {name} is lopsided ({start}, {end})")
+        if row.spec.ceil:
+            overhang = (result - 1) * window.stride[axis] + window.span[axis] - (size + start + end)
+            if overhang > 0:
+                out.append(f"{where}: the last window on {name} hangs {overhang} past the padded input (ceil mode)")
+        else:
+            lost = uncovered_input(size, window.kernel[axis], window.stride[axis], (start, end), window.dilation[axis])
+            if lost:
+                out.append(f"{where}: drops the last {lost} row(s) of {name}")
+    return out
+
+
+def check_size(arch: Arch, size: int) -> SizeCheck:
+    try:
+        report = analyze(with_size(arch, size))
+    except CnncalcError as error:
+        return SizeCheck(size, None, None, (), error.message)
+    return SizeCheck(size, report.input_shape, report.totals.output_shape, tuple(exactness_problems(report)), None)
+
+
+def scan_sizes(arch: Arch, sizes: range) -> list[SizeCheck]:
+    if arch.input.is_flat:
+        raise UsageError("the input is a flat vector: there are no spatial sizes to scan")
+    return [check_size(arch, size) for size in sizes]
+
+
+def describe_exact(checks: list[SizeCheck]) -> str:
+    """``224, 256 (every 32 from 224)`` — the exact sizes, and their period when they have one."""
+    exact = [c.size for c in checks if c.exact]
+    if not exact:
+        return "none"
+    listed = ", ".join(map(str, exact[:12])) + (", ..." if len(exact) > 12 else "")
+    gaps = {b - a for a, b in pairwise(exact)}
+    if len(exact) > 2 and len(gaps) == 1:
+        return f"{listed} (every {gaps.pop()} from {exact[0]}; {len(exact)} sizes)"
+    return f"{listed} ({len(exact)} size{'s' if len(exact) != 1 else ''})"

@@ -72,10 +72,15 @@ def transposed_output_size(
 
 
 def uncovered_input(size: int, kernel: int, stride: int, pad: tuple[int, int], dilation: int = 1) -> int:
-    """How many real input rows at the end no floor-mode window reaches (0 when all are used).
+    """How many real input rows at the end lie past the last floor-mode window's reach (0: none).
 
-    The windows cover ``(O-1)*S + Fe`` padded positions; what is left over is the
-    remainder ``(I + Ps + Pe - Fe) mod S``, of which the end padding absorbs ``Pe``.
+    Window ``i`` starts at ``i*S`` and answers for ``max(Fe, S)`` padded positions: its
+    own span, or, when the stride is larger than the window (a 1x1 conv with stride 2),
+    its whole stride period — the rows between windows are skipped by design, not lost.
+    What lies past the last window's reach is lost; the end padding absorbs ``Pe`` of it.
     """
-    remainder = (size + pad[0] + pad[1] - effective_kernel(kernel, dilation)) % stride
-    return max(remainder - pad[1], 0)
+    window = effective_kernel(kernel, dilation)
+    padded = size + pad[0] + pad[1]
+    last_start = (padded - window) // stride * stride
+    beyond = padded - (last_start + max(window, stride))
+    return max(beyond - pad[1], 0)

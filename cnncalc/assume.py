@@ -117,14 +117,14 @@ def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
     """Rewrite a report computed in the ``k`` parameters back in the user's symbols."""
     from cnncalc.analysis import Totals
     from cnncalc.layers.base import Shape
-    from cnncalc.receptive import Field
+    from cnncalc.receptive import Field, FieldState
 
     dim = restater(progressions)
 
     def shape(value: Shape) -> Shape:
         return Shape(spatial=tuple(dim(d) for d in value.spatial), channels=dim(value.channels))
 
-    def field(value: object) -> object:
+    def field(value: FieldState) -> FieldState:
         if isinstance(value, Field):
             return replace(value, padding=tuple(dim(p) for p in value.padding))
         return value
@@ -155,6 +155,7 @@ def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
         macs=dim(totals.macs),
         activations=dim(totals.activations),
         output_shape=shape(totals.output_shape),
-        receptive_field=field(totals.receptive_field),  # type: ignore[arg-type]
+        receptive_field=totals.receptive_field
+        and replace(totals.receptive_field, padding=tuple(dim(p) for p in totals.receptive_field.padding)),
     )
     return replace(report, input_shape=shape(report.input_shape), rows=tuple(rows), totals=new_totals)

@@ -1,8 +1,9 @@
 """Which input sizes suit a network: ``cnncalc sizes FILE --range 200:256``.
 
-A size is *exact* when every window fits without leftovers — no real input row is
-dropped by a floor-mode layer, no ceil-mode window hangs past the padded input, every
-``same`` padding is symmetric and every adaptive pool has equal windows. Each size runs
+A size is *exact* when every strided layer's stride divides its input size (the map
+shrinks by exactly S, as ResNet's does at multiples of 32), no real input row is dropped
+by a floor-mode layer, no ceil-mode window hangs past the padded input, every ``same``
+padding is symmetric and every adaptive pool has equal windows. Each size runs
 through the ordinary numeric pipeline, so a size that fails (a window larger than its
 input, a merge of unequal sizes) is reported with the pipeline's own message.
 """
@@ -78,7 +79,7 @@ def _row_problems(row: LayerRow) -> list[str]:
     if window is None:
         return [f"{where}: the adaptive pooling windows differ in size"]
     rank = len(window.kernel)
-    out: list[str] = []
+    found: dict[str, list[str]] = {}  # one message for every dim with the same numbers
     mode = row.spec.padding.mode if row.spec.padding is not None else None
     for axis in range(rank):
         size = as_int(row.input_shape.spatial[axis])
@@ -86,18 +87,23 @@ def _row_problems(row: LayerRow) -> list[str]:
         result = as_int(row.output_shape.spatial[axis])
         if size is None or start is None or end is None or result is None:
             continue
-        name = dim_name(rank, axis)
+        stride = window.stride[axis]
+        messages = []
+        if size % stride:
+            messages.append(f"stride {stride} does not divide {{dims}} = {size} (gives {result}, not {size}/{stride})")
         if mode == "same" and start != end:
-            out.append(f"{where}: 'same' padding on {name} is lopsided ({start}, {end})")
+            messages.append(f"'same' padding on {{dims}} is lopsided ({start}, {end})")
         if row.spec.ceil:
-            overhang = (result - 1) * window.stride[axis] + window.span[axis] - (size + start + end)
+            overhang = (result - 1) * stride + window.span[axis] - (size + start + end)
             if overhang > 0:
-                out.append(f"{where}: the last window on {name} hangs {overhang} past the padded input (ceil mode)")
+                messages.append(f"the last window on {{dims}} hangs {overhang} past the padded input (ceil mode)")
         else:
-            lost = uncovered_input(size, window.kernel[axis], window.stride[axis], (start, end), window.dilation[axis])
+            lost = uncovered_input(size, window.kernel[axis], stride, (start, end), window.dilation[axis])
             if lost:
-                out.append(f"{where}: drops the last {lost} row(s) of {name}")
-    return out
+                messages.append(f"drops the last {lost} row(s) of {{dims}}")
+        for message in messages:
+            found.setdefault(message, []).append(dim_name(rank, axis))
+    return [f"{where}: " + message.format(dims=" and ".join(names)) for message, names in found.items()]
 
 
 def check_size(arch: Arch, size: int) -> SizeCheck:
@@ -121,6 +127,6 @@ def describe_exact(checks: list[SizeCheck]) -> str:
         return "none"
     listed = ", ".join(map(str, exact[:12])) + (", ..." if len(exact) > 12 else "")
     gaps = {b - a for a, b in pairwise(exact)}
-    if len(exact) > 2 and len(gaps) == 1:
+    if len(exact) > 2 and len(gaps) == 1 and next(iter(gaps)) > 1:
         return f"{listed} (every {gaps.pop()} from {exact[0]}; {len(exact)} sizes)"
     return f"{listed} ({len(exact)} size{'s' if len(exact) != 1 else ''})"

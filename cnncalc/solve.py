@@ -5,7 +5,9 @@ are fixed: non-decreasing in I, P, Ps, Pe and OP; non-increasing in F, S and D f
 and pooling, non-decreasing in F, S and D (and decreasing in P) for a transposed conv.
 An invalid value (output below 1) is scored 0, which keeps that monotonicity (it only
 happens at the small end of an increasing variable or the large end of a decreasing one).
-So the values giving a wanted output form one interval, found exactly by exponential
+(One exception, handled where it arises: in ceil mode a window longer than the padded
+input gives one output once the stride passes the overhang, so there the output rises
+with S.) So the values giving a wanted output form one interval, found exactly by exponential
 and binary search with the pipeline's own size functions — no floats, no guessing, and
 no limit on the magnitudes. A variable that stops mattering beyond some point (a stride
 past the padded input, the dilation of a 1-wide kernel) has a known saturation point,
@@ -25,7 +27,7 @@ from cnncalc.formula import Line, Math, letter, number, plus, times
 from cnncalc.geometry import effective_kernel, pool_output_size, transposed_output_size
 from cnncalc.layers.base import Shape
 from cnncalc.layers.common import dim_name
-from cnncalc.layers.working import ONE, size_formula
+from cnncalc.layers.working import ONE, SizeMode, size_formula
 from cnncalc.spec.model import Arch
 
 #: a search that has not bracketed its answer by this magnitude gives up with an error
@@ -163,7 +165,7 @@ class LayerProblem:
         name = self.unknown
         if name == "P":
             return replace(self, Ps=value, Pe=value, symmetric_unknown=False)
-        return replace(self, **{name: value})
+        return replace(self, **{name: value})  # type: ignore[arg-type]  # name is one of the int fields
 
     def stride(self) -> int:
         value = self.F if self.stride_is_kernel else self.S
@@ -205,21 +207,33 @@ def _direction(problem: LayerProblem, name: str) -> tuple[bool, int, int | None,
     deconv = problem.family == "deconv"
     low = 0 if name in ("P", "Ps", "Pe", "OP") else 1
     high = None
-    saturation = None
     if name == "I":
         return True, low, None, None
+    if name == "Pe" and problem.family == "pool" and problem.ceil:
+        # ceil mode drops windows starting in the end padding: past the point where the
+        # count reaches floor((I + Ps - 1)/S) + 1, more end padding changes nothing
+        stride = problem.stride()
+        cap = ((problem.I or 0) + (problem.Ps or 0) - 1) // stride + 1
+        window = effective_kernel(problem.F or 1, problem.D or 1)
+        return True, low, None, max(0, (cap - 1) * stride - (problem.I or 0) - (problem.Ps or 0) + window) + 1
     if name in ("P", "Ps", "Pe"):
         return not deconv, low, None, None
     if name == "OP":
         stride, dilation = problem.stride(), problem.D or 1
         return True, 0, max(stride, dilation) - 1, None
+    # a transposed conv is only valid while OP < max(S, D): constant only past that point
+    settled = (problem.OP or 0) + 1
     if name == "S":
         if deconv:
-            return True, low, None, (1 if problem.I == 1 else None)
-        saturation = (problem.I or 0) + (problem.Ps or 0) + (problem.Pe or 0) + 1
-        return False, low, high, saturation
+            return True, low, None, (settled if problem.I == 1 else None)
+        padded = (problem.I or 0) + (problem.Ps or 0) + (problem.Pe or 0)
+        span = padded - effective_kernel(problem.F or 1, problem.D or 1)
+        if problem.ceil and span < 0:
+            # a window longer than the padded input: ceil(span/S) + 1 is 0 up to S = -span, then 1
+            return True, low, None, -span + 1
+        return False, low, high, padded + 1
     if name == "D":
-        return deconv, low, None, (1 if problem.F == 1 else None)
+        return deconv, low, None, ((settled if deconv else 1) if problem.F == 1 else None)
     return deconv, low, None, None  # F
 
 
@@ -280,7 +294,7 @@ def _why_none(problem: LayerProblem, name: str, low: int, limit: int | None, inc
 
 def _equation(problem: LayerProblem, name: str) -> tuple[Math, Math]:
     """The size formula with letters, and with the known numbers and the unknown's letter."""
-    family = "transposed" if problem.family == "deconv" else ("ceil" if problem.ceil else "floor")
+    family: SizeMode = "transposed" if problem.family == "deconv" else ("ceil" if problem.ceil else "floor")
     formula = size_formula(family)
     letters = [letter("I"), letter("Ps", "P_s"), letter("Pe", "P_e"), letter("D(F-1)"), letter("S"), letter("OP")]
 

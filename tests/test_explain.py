@@ -96,7 +96,11 @@ def test_every_written_out_line_evaluates_to_its_result(source: str) -> None:
 def test_receptive_field_lines_follow_the_recurrence_from_the_input() -> None:
     # LeNet-5: 5x5 conv (r 5), 2x2 pool (r 6, j 2), 5x5 conv (r 6 + 4*2 = 14), 2x2 pool (r 16, j 4)
     text = render(_working(_example("lenet5.arch")), "text")
-    for expected in ("r = r_in + D(F-1)*j_in = 6 + 4*2 = 14", "r = r_in + D(F-1)*j_in = 14 + 1*2 = 16", "j = j_in*S = 2*2 = 4"):
+    for expected in (
+        "r = r_in + D(F-1)*j_in = 6 + 4*2 = 14",
+        "r = r_in + D(F-1)*j_in = 14 + 1*2 = 16",
+        "j = j_in*S = 2*2 = 4",
+    ):
         assert expected in text
 
 
@@ -168,7 +172,11 @@ def layer_cases(draw: st.DrawFn) -> tuple[str, str, LayerOptions]:
     dims = "x".join(str(draw(_sizes)) for _ in range(rank)) + f"x{draw(st.sampled_from([1, 2, 4, 6]))}"
     kernel = "x".join(str(draw(st.integers(1, 6))) for _ in range(draw(st.sampled_from([1, rank]))))
     stride = draw(st.none() | st.integers(1, 4).map(str))
-    modes = ["valid", "same", "full"] if kind in ("conv", "dwconv") else (["valid", "same"] if "pool" in kind else ["valid"])
+    modes = (
+        ["valid", "same", "full"]
+        if kind in ("conv", "dwconv")
+        else (["valid", "same"] if "pool" in kind else ["valid"])
+    )
     padding = draw(st.none() | st.sampled_from(modes) | st.integers(0, 3).map(str) | st.just("1:2"))
     dilation = draw(st.none() | st.integers(1, 3).map(str)) if kind in ("conv", "dwconv", "deconv", "maxpool") else None
     options = LayerOptions(

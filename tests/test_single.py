@@ -41,10 +41,18 @@ def test_layer_table_and_explain(run_cli: Callable[..., Any]) -> None:
     [
         (["fc", "--input", "9216", "--units", "4096"], [4096], 37_752_832),  # AlexNet fc6
         (["dwconv", "--input", "112x112x32", "--kernel", "3", "--padding", "1", "--bias", "no"], [112, 112, 32], 288),
-        (["deconv", "--input", "7x7x8", "--kernel", "4", "--stride", "2", "--padding", "1", "--filters", "4"], [14, 14, 4], 516),
+        (
+            ["deconv", "--input", "7x7x8", "--kernel", "4", "--stride", "2", "--padding", "1", "--filters", "4"],
+            [14, 14, 4],
+            516,
+        ),
         (["pool", "--input", "112x112x64", "--kernel", "3", "--stride", "2", "--padding", "1"], [56, 56, 64], 0),
         (["avgpool", "--input", "7x7x3", "--kernel", "2", "--ceil"], [4, 4, 3], 0),
-        (["conv", "--input", "56x56x64", "--kernel", "3", "--padding", "same", "--filters", "64", "--groups", "32"], [56, 56, 64], 1216),
+        (
+            ["conv", "--input", "56x56x64", "--kernel", "3", "--padding", "same", "--filters", "64", "--groups", "32"],
+            [56, 56, 64],
+            1216,
+        ),
     ],
 )
 def test_layer_kinds(run_cli: Callable[..., Any], args: list[str], output: list[int], params: int) -> None:
@@ -60,10 +68,19 @@ def test_layer_kinds(run_cli: Callable[..., Any], args: list[str], output: list[
         (["maxpool", "--input", "8x8x1", "--kernel", "2", "--groups", "2"], "--groups does not apply to maxpool"),
         (["conv", "--input", "8x8x1", "--kernel", "2", "--filters", "2", "--ceil"], "--ceil does not apply to conv"),
         (["fc", "--input", "10"], "fc needs --units"),
-        (["conv", "--input", "8x8x1", "--kernel", "2", "--filters", "1", "--units", "3"], "--units does not apply to conv"),
+        (
+            ["conv", "--input", "8x8x1", "--kernel", "2", "--filters", "1", "--units", "3"],
+            "--units does not apply to conv",
+        ),
         (["conv", "--input", "8x8x1", "--kernel", "3"], "conv needs --filters"),
-        (["conv", "--input", "8x8x1", "--kernel", "x", "--filters", "1"], "--kernel 'x': kernel size F must be a whole number"),
-        (["conv", "--input", "8x8xC", "--kernel", "3", "--filters", "1"], "--input '8x8xC': the channel count must be a number"),
+        (
+            ["conv", "--input", "8x8x1", "--kernel", "x", "--filters", "1"],
+            "--kernel 'x': kernel size F must be a whole number",
+        ),
+        (
+            ["conv", "--input", "8x8xC", "--kernel", "3", "--filters", "1"],
+            "--input '8x8xC': the channel count must be a number",
+        ),
         (["fc", "--input", "10", "--units", "0"], "--units '0': the unit count must be at least 1"),
     ],
 )

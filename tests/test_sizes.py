@@ -1,0 +1,78 @@
+"""``cnncalc sizes --range``: exact sizes, failures and the range syntax."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from cnncalc.errors import UsageError
+from cnncalc.sizes import parse_range
+from tests.conftest import ROOT
+
+
+def _sizes(run_cli: Callable[..., Any], *args: str) -> dict[str, Any]:
+    result = run_cli("sizes", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_resnet50_divides_exactly_at_multiples_of_32(run_cli: Callable[..., Any]) -> None:
+    # five stride-2 stages: 224 = 7*32 and 256 = 8*32 halve cleanly all the way down
+    document = _sizes(run_cli, "zoo:resnet50", "--range", "200:260")
+    assert document["exact"] == [224, 256]
+    at_225 = next(s for s in document["sizes"] if s["size"] == 225)
+    assert at_225["problems"][0] == "line 4 (conv): stride 2 does not divide H and W = 225 (gives 113, not 225/2)"
+    assert at_225["output_shape"] == [1000]
+
+
+def test_homework_valid_padding_needs_sizes_4k_plus_2(run_cli: Callable[..., Any]) -> None:
+    # 3x3 valid conv (-2), 2x2 pool (/2), 3x3 valid conv (-2), 2x2 pool (/2): I - 2 and (I - 2)/2 - 2 even
+    document = _sizes(run_cli, str(ROOT / "examples" / "homework_valid.arch"), "--range", "100:140")
+    assert document["exact"] == [s for s in range(100, 141) if s % 4 == 2]
+    at_128 = next(s for s in document["sizes"] if s["size"] == 128)
+    assert "line 11 (maxpool): drops the last 1 row(s) of H and W" in at_128["problems"]
+
+
+def test_same_padding_must_be_symmetric_and_failures_are_reported(run_cli: Callable[..., Any], tmp_path: Any) -> None:
+    path = tmp_path / "same.arch"
+    path.write_text("input Nx8x1\nconv K=1 F=2 P=same\nconv K=1 F=5\n", encoding="utf-8")
+    document = _sizes(run_cli, str(path), "--range", "3:6")
+    first = document["sizes"][0]
+    assert first["error"] is not None and "output size on H would be -1 < 1" in first["error"]
+    assert first["exact"] is False and first["output_shape"] is None
+    assert "line 2 (conv): 'same' padding on H and W is lopsided (0, 1)" in document["sizes"][-1]["problems"]
+    table = run_cli("sizes", str(path), "--range", "3:6").stdout
+    assert "fails: output size on H would be -1 < 1" in table
+    assert "exact sizes: none" in table
+
+
+def test_exact_only_and_period(run_cli: Callable[..., Any]) -> None:
+    shown = run_cli("sizes", str(ROOT / "examples" / "vgg16_features.arch"), "--range", "32:320", "--exact-only").stdout
+    assert "exact sizes: 32, 64, 96, 128, 160, 192, 224, 256, 288, 320 (every 32 from 32; 10 sizes)" in shown
+    assert "│  33 │" not in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("200", "--range '200': expected FIRST:LAST or FIRST:LAST:STEP"),
+        ("256:200", "--range '256:200': need 1 <= FIRST <= LAST and STEP >= 1"),
+        ("1:1000000", "--range '1:1000000': 1,000,000 sizes; cnncalc checks at most 100,000 at once"),
+    ],
+)
+def test_range_errors(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_range(text)
+    assert caught.value.message == message
+
+
+def test_range_with_step_and_flat_input(run_cli: Callable[..., Any], tmp_path: Any) -> None:
+    assert list(parse_range("200:256:8")) == [200, 208, 216, 224, 232, 240, 248, 256]
+    path = tmp_path / "mlp.arch"
+    path.write_text("input 784\nfc 10\n", encoding="utf-8")
+    result = run_cli("sizes", str(path), "--range", "1:3")
+    assert result.exit_code == 2
+    assert "the input is a flat vector: there are no spatial sizes to scan" in result.stderr

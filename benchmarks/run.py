@@ -196,10 +196,43 @@ def reference_speed(repeat: int) -> list[Row]:
 
 
 def symbolic(repeat: int) -> list[Row]:
-    seconds = wall(
-        [PYTHON, "-m", "cnncalc", "summary", "zoo:resnet50", "--input", "NxNx3", "--json"], max(1, repeat // 5)
-    )
-    return [Row("cnncalc summary zoo:resnet50 --input NxNx3 --json", f"{seconds:.2f} s", "< 2 s", seconds < 2)]
+    cnncalc = [PYTHON, "-m", "cnncalc"]
+    runs = max(1, repeat // 5)
+    numeric = wall([*cnncalc, "summary", "zoo:resnet50", "--json"], runs)
+    seconds = wall([*cnncalc, "summary", "zoo:resnet50", "--input", "NxNx3", "--json"], runs)
+    assumed = wall([*cnncalc, "summary", "zoo:resnet50", "--input", "NxNx3", "--assume", "N % 32 == 0", "--json"], runs)
+    vgg = str(Path(__file__).resolve().parent.parent / "examples" / "vgg16_features.arch")
+    solve = wall([*cnncalc, "solve", vgg, "--input", "?", "--output", "7x7x512", "--json"], runs)
+    sizes = wall([*cnncalc, "sizes", "zoo:resnet50", "--range", "200:260", "--json"], runs)
+    explain = wall([*cnncalc, "explain", "zoo:googlenet", "--format", "latex"], runs)
+    return [
+        Row("cnncalc summary zoo:resnet50 --json (numeric baseline)", f"{numeric:.2f} s", "", None),
+        Row(
+            "cnncalc summary zoo:resnet50 --input NxNx3 --json",
+            f"{seconds:.2f} s ({seconds / numeric:.1f}x numeric)",
+            "< 2 s",
+            seconds < 2,
+        ),
+        Row("... --assume 'N % 32 == 0'", f"{assumed:.2f} s ({assumed / numeric:.1f}x numeric)", "", None),
+        Row(
+            "cnncalc solve vgg16_features.arch --input ? --output 7x7x512",
+            f"{solve:.2f} s ({solve / numeric:.1f}x numeric)",
+            "",
+            None,
+        ),
+        Row(
+            "cnncalc sizes zoo:resnet50 --range 200:260 (61 sizes)",
+            f"{sizes:.2f} s ({sizes / numeric:.1f}x numeric)",
+            "",
+            None,
+        ),
+        Row(
+            "cnncalc explain zoo:googlenet --format latex",
+            f"{explain:.2f} s ({explain / numeric:.1f}x numeric)",
+            "",
+            None,
+        ),
+    ]
 
 
 def verify_time(repeat: int) -> list[Row]:

@@ -197,3 +197,39 @@ def test_a_repeat_of_50000_and_a_100000_line_file(run_cli: Callable[..., Any], t
     lines = tmp_path / "long.arch"
     lines.write_text("input 16x16x4\n" + "relu\n" * 100_000)
     assert json.loads(run_cli("summary", str(lines), "--json").stdout)["totals"]["output_shape"] == [16, 16, 4]
+
+
+def test_numeric_paths_of_the_new_commands_do_not_load_sympy() -> None:
+    for args in (
+        ("layer", "conv", "--input", "32x32x3", "--kernel", "5", "--filters", "6", "--explain"),
+        ("padding", "--input", "7", "--kernel", "3", "--stride", "2", "--explain"),
+        ("solve", "conv", "--input", "224", "--output", "112", "--kernel", "7", "--stride", "2", "--padding", "?"),
+        ("sizes", _example("lenet5.arch"), "--range", "28:36", "--json"),
+        ("explain", _example("lenet5.arch"), "--format", "latex"),
+        ("summary", _example("lenet5.arch"), "--explain"),
+    ):
+        assert "sympy" not in _imported_modules(*args), args
+
+
+INJECTION = "__import__('os').system('touch /tmp/cnncalc-pwned')"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("summary", "-", "--input", INJECTION), "error: --input"),
+        (("summary", "-", "--input", "NxNx3", "--assume", INJECTION), "error: --assume"),
+        (("solve", "-", "--input", INJECTION, "--output", "7"), "error: --input"),
+        (("solve", "-", "--input", "?", "--output", INJECTION), "error: --output"),
+        (("solve", "conv", "--input", INJECTION, "--output", "1", "--kernel", "?"), "error: --input"),
+        (("layer", "conv", "--input", "8x8x1", "--kernel", INJECTION, "--filters", "1"), "error: --kernel"),
+        (("padding", "--input", INJECTION, "--kernel", "3"), "error: --input"),
+        (("sizes", "-", "--range", INJECTION), "error: --range"),
+    ],
+)
+def test_user_text_is_never_evaluated(run_cli: Callable[..., Any], args: tuple[str, ...], message: str) -> None:
+    """Python in any option is one clean usage error; nothing runs (sympify/eval never see it)."""
+    result = run_cli(*args, stdin="input NxNx3\nconv K=4 F=3 S=2\n")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+    assert not Path("/tmp/cnncalc-pwned").exists()

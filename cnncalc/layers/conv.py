@@ -8,7 +8,7 @@ weight is one MAC, biases are not counted; parameters are what PyTorch's
 from __future__ import annotations
 
 from cnncalc.dims import product
-from cnncalc.formula import Line, add, letter, number, times
+from cnncalc.formula import Line, Math, add, letter, number, times
 from cnncalc.geometry import conv_output_size, transposed_output_size
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
 from cnncalc.layers.common import (
@@ -122,53 +122,45 @@ def compute_deconv(ctx: LayerContext) -> Computed:
     )
 
 
-def explain_conv(ctx: LayerContext, computed: Computed) -> list[Line]:
-    """``params = (F*F*C + 1)*K``, ``MACs = O*O*K*F*F*C`` (``/G`` with groups)."""
+def _explain_windowed(
+    ctx: LayerContext, computed: Computed, weights: tuple[Math, Math], outputs: tuple[Math, Math]
+) -> list[Line]:
+    """``params = (weights + 1)*outputs`` and ``MACs = O*O*outputs*weights`` — conv and dwconv alike."""
     window = computed.window
     assert window is not None  # every conv has one
-    groups = ctx.spec.groups or 1
-    filters = ctx.spec.filters or 0
-    taps, tap_numbers = kernel_taps(window)
-    channels, channel_numbers = per_group(letter("C"), number(ctx.input.channels), groups)
-    weights, weight_numbers = times(taps, channels), times(tap_numbers, channel_numbers)
-    k, k_number = letter("K"), number(filters)
+    (w, w_numbers), (k, k_numbers) = weights, outputs
     if ctx.spec.bias:
-        params = times(add(weights, number(1)), k), times(add(weight_numbers, number(1)), k_number)
+        params = times(add(w, number(1)), k), times(add(w_numbers, number(1)), k_numbers)
     else:
-        params = times(weights, k), times(weight_numbers, k_number)
-    outputs = output_letters(ctx, axis_groups(ctx, window))
+        params = times(w, k), times(w_numbers, k_numbers)
+    positions = output_letters(ctx, axis_groups(ctx, window))
     sizes = [number(d) for d in computed.output.spatial]
     return [
         *padding_lines(ctx, window),
         *size_lines(ctx, window, computed, "floor"),
         output_shape_line(ctx, window, computed, k),
         count_line("params", *params, computed.trainable_params),
-        count_line("MACs", times(*outputs, k, weights), times(*sizes, k_number, weight_numbers), computed.macs),
+        count_line("MACs", times(*positions, k, w), times(*sizes, k_numbers, w_numbers), computed.macs),
     ]
+
+
+def explain_conv(ctx: LayerContext, computed: Computed) -> list[Line]:
+    """``params = (F*F*C + 1)*K``, ``MACs = O*O*K*F*F*C`` (``C/G`` with groups)."""
+    assert computed.window is not None
+    taps, tap_numbers = kernel_taps(computed.window)
+    channels, channel_numbers = per_group(letter("C"), number(ctx.input.channels), ctx.spec.groups or 1)
+    weights = times(taps, channels), times(tap_numbers, channel_numbers)
+    return _explain_windowed(ctx, computed, weights, (letter("K"), number(ctx.spec.filters or 0)))
 
 
 def explain_dwconv(ctx: LayerContext, computed: Computed) -> list[Line]:
-    """``params = (F*F + 1)*C*M``, ``MACs = O*O*C*M*F*F``."""
-    window = computed.window
-    assert window is not None
+    """``params = (F*F + 1)*C*M``, ``MACs = O*O*C*M*F*F`` (each channel its own M filters)."""
+    assert computed.window is not None
     multiplier = ctx.spec.multiplier or 1
-    taps, tap_numbers = kernel_taps(window)
-    c, c_number = letter("C"), number(ctx.input.channels)
+    outputs = letter("C"), number(ctx.input.channels)
     if multiplier != 1:
-        c, c_number = times(c, letter("M")), times(c_number, number(multiplier))
-    if ctx.spec.bias:
-        params = times(add(taps, number(1)), c), times(add(tap_numbers, number(1)), c_number)
-    else:
-        params = times(taps, c), times(tap_numbers, c_number)
-    outputs = output_letters(ctx, axis_groups(ctx, window))
-    sizes = [number(d) for d in computed.output.spatial]
-    return [
-        *padding_lines(ctx, window),
-        *size_lines(ctx, window, computed, "floor"),
-        output_shape_line(ctx, window, computed, c),
-        count_line("params", *params, computed.trainable_params),
-        count_line("MACs", times(*outputs, c, taps), times(*sizes, c_number, tap_numbers), computed.macs),
-    ]
+        outputs = times(outputs[0], letter("M")), times(outputs[1], number(multiplier))
+    return _explain_windowed(ctx, computed, kernel_taps(computed.window), outputs)
 
 
 def explain_deconv(ctx: LayerContext, computed: Computed) -> list[Line]:

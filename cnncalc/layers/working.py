@@ -154,7 +154,9 @@ def same_padding_lines(
         letters = (letter("I"), letter("S"), letter("Fe", "F_e"))
         nums = (number(size), number(stride), number(fe))
         start_note = "negative: TensorFlow and cnncalc pad 0 there" if _negative(start) else ""
-        end_note = "" if str(end) == str(pads[1]) else f"cnncalc pads {pads[1]} at the end, as TensorFlow"
+        concrete_end = as_int(end), as_int(pads[1])
+        differs = None not in concrete_end and concrete_end[0] != concrete_end[1]
+        end_note = f"cnncalc pads {pads[1]} at the end, as TensorFlow" if differs else ""
         for name, tex, rounding, value, note in (
             ("P_start", r"P_{\text{start}}", floor, start, start_note),
             ("P_end", r"P_{\text{end}}", ceil, end, end_note),

@@ -53,12 +53,18 @@ def si(value: Dim) -> str:
     return str(concrete)
 
 
+def _joined(values: list[Dim]) -> str:
+    """``224×224×3``; spaced out (``N/2 × N/2 × 64``) once a size is an expression."""
+    shown = [text(v) for v in values]
+    return (TIMES if all(as_int(v) is not None for v in values) else f" {TIMES} ").join(shown)
+
+
 def shape(value: Shape) -> str:
-    return TIMES.join(text(d) for d in value.as_list())
+    return _joined(value.as_list())
 
 
 def per_dim(values: tuple[Dim, ...]) -> str:
-    return TIMES.join(text(v) for v in values)
+    return _joined(list(values))
 
 
 def padding(window: Window) -> str:

@@ -1105,6 +1105,31 @@ def gram(
     _emit(document, "style (Gram) matrix", fields, result.steps, (json_output, explain, no_color))
 
 
+def _command_name(info: Any) -> str:
+    return str(info.name or info.callback.__name__.replace("_", "-"))
+
+
+def lean_app(args: list[str]) -> typer.Typer:
+    """The app with only the command being invoked (and the main callback).
+
+    typer inspects every command's signature each time the program starts, whichever one
+    runs: with ~25 commands that is most of cnncalc's start-up. The command the user named
+    is the only one needed; help, completion and unknown names get the whole app.
+    """
+    name = args[0] if args else ""
+    commands = [info for info in app.registered_commands if _command_name(info) == name]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if not commands and not groups:
+        return app
+    lean = typer.Typer(
+        cls=_Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help=app.info.help
+    )
+    lean.registered_callback = app.registered_callback
+    lean.registered_commands = commands
+    lean.registered_groups = groups
+    return lean
+
+
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="cnncalc")
+    lean_app(sys.argv[1:])(prog_name="cnncalc")

@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
+from click.testing import CliRunner
 
 from cnncalc import __version__
-from tests.conftest import ROOT
+from cnncalc.cli import app
+from tests.conftest import COMMAND, ROOT
 
 EXAMPLES = ROOT / "examples"
 
@@ -233,3 +236,29 @@ def test_user_text_is_never_evaluated(run_cli: Callable[..., Any], args: tuple[s
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
     assert not Path("/tmp/cnncalc-pwned").exists()
+
+
+def test_the_entry_point_builds_only_the_invoked_command() -> None:
+    """main() hands typer just the named command (start-up); it must behave like the full app."""
+    from cnncalc.cli import _command_name, lean_app
+
+    names = [_command_name(info) for info in app.registered_commands] + [g.name for g in app.registered_groups]
+    assert len(names) >= 18  # every command and group
+    runner = CliRunner()
+    for name in names:
+        lean = lean_app([name, "--help"])
+        assert lean is not app
+        built = typer.main.get_command(lean)
+        assert list(built.commands) == [name]  # type: ignore[attr-defined]
+        assert runner.invoke(built, [name, "--help"]).exit_code == 0, name
+    assert lean_app([]) is app and lean_app(["--version"]) is app and lean_app(["nosuch"]) is app
+    args = ["summary", _example("lenet5.arch"), "--json"]
+    full = runner.invoke(COMMAND, args)
+    lean_result = runner.invoke(typer.main.get_command(lean_app(args)), args)
+    assert lean_result.stdout == full.stdout and lean_result.exit_code == 0
+    failing = ["summary", "/nonexistent.arch"]
+    assert runner.invoke(typer.main.get_command(lean_app(failing)), failing).exit_code == 2
+    done = subprocess.run(
+        [sys.executable, "-m", "cnncalc", "zoo", "show", "lenet5"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("# name: LeNet-5")

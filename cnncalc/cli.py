@@ -100,12 +100,7 @@ def _print(renderable: Any, *, no_color: bool) -> None:
 
 def _analyze(file: str, input_dims: str | None, assume: list[str] | None = None) -> Any:
     """The report to show: with ``--assume``, restated in the input's own symbols."""
-    report, progressions = _analyze_assumed(file, input_dims, assume)
-    if not progressions:
-        return report
-    from cnncalc.assume import restate
-
-    return restate(report, progressions)
+    return _shown(*_analyze_assumed(file, input_dims, assume))
 
 
 def _analyze_assumed(file: str, input_dims: str | None, assume: list[str] | None) -> tuple[Any, Any]:
@@ -122,10 +117,18 @@ def _analyze_assumed(file: str, input_dims: str | None, assume: list[str] | None
     return analyze(arch, progressions), progressions
 
 
-def _working(file: str, input_dims: str | None, assume: list[str] | None) -> Any:
+def _shown(report: Any, progressions: Any) -> Any:
+    if not progressions:
+        return report
+    from cnncalc.assume import restate
+
+    return restate(report, progressions)
+
+
+def _working(report: Any, progressions: Any) -> Any:
+    """The working of a report from :func:`_analyze_assumed` (shown in the input's symbols)."""
     from cnncalc.explain import explain_report
 
-    report, progressions = _analyze_assumed(file, input_dims, assume)
     if not progressions:
         return explain_report(report)
     from cnncalc.assume import restater
@@ -155,8 +158,10 @@ def summary(
 
     if dtype not in BYTES_PER_ELEMENT:
         raise UsageError(f"--dtype: unknown dtype '{dtype}'", hint=f"use one of {', '.join(BYTES_PER_ELEMENT)}")
-    report = _analyze(file, input_dims, assume)
-    working = _working(file, input_dims, assume) if explain else None
+    # one read and one analysis: FILE may be stdin, which can be read only once
+    computed, progressions = _analyze_assumed(file, input_dims, assume)
+    report = _shown(computed, progressions)
+    working = _working(computed, progressions) if explain else None
     if json_output:
         from cnncalc.render.json_report import dumps, summary_json
 
@@ -173,7 +178,7 @@ def summary(
     if working is not None:
         from cnncalc.render.explain import render_text
 
-        typer.echo("\nWorking\n\n" + render_text(working).split("\n", 3)[3], nl=False)
+        typer.echo("\nWorking\n\n" + render_text(working, heading=False), nl=False)
 
 
 @app.command("receptive-field")
@@ -218,7 +223,7 @@ def explain_command(
 
     if output_format not in FORMATS:
         raise UsageError(f"--format: unknown format '{output_format}'", hint=f"use one of {', '.join(FORMATS)}")
-    document = render(_working(file, input_dims, assume), output_format)
+    document = render(_working(*_analyze_assumed(file, input_dims, assume)), output_format)
     _write(document, output)
 
 

@@ -149,6 +149,12 @@ def test_summary_explain_appends_the_working(run_cli: Callable[..., Any]) -> Non
     assert any(line["latex"].startswith("O = ") for line in first)
 
 
+def test_summary_explain_reads_stdin_once(run_cli: Callable[..., Any]) -> None:
+    result = run_cli("summary", "-", "--explain", stdin="input 8x8x1\nconv K=2 F=3\n")
+    assert result.exit_code == 0, result.output
+    assert "params = (F*F*C + 1)*K = (3*3*1 + 1)*2 = 20" in result.stdout
+
+
 def test_explain_rejects_an_unknown_format(run_cli: Callable[..., Any], tmp_path: Path) -> None:
     result = run_cli("explain", _example("lenet5.arch"), "--format", "html")
     assert result.exit_code == 2

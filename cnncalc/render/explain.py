@@ -13,9 +13,10 @@ def _title(row: LayerRow) -> str:
     return f"Layer {row.index} (line {row.line}): {row.spec.text or row.kind}"
 
 
-def render_text(working: Working) -> str:
+def render_text(working: Working, *, heading: bool = True) -> str:
+    """Plain text; without ``heading`` (under a summary table) it starts at the first layer."""
     report = working.report
-    out = [f"Worked solution: {report.source}", f"input: {working.input.text}", ""]
+    out = [f"Worked solution: {report.source}", f"input: {working.input.text}", ""] if heading else []
     for layer in working.layers:
         before, after = layer.before, layer.after
         out.append(f"{_title(layer.row)}    {before.text} -> {after.text}")

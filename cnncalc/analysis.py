@@ -40,9 +40,11 @@ class LayerRow:
     activations: Dim
     receptive_field: FieldState
     warnings: tuple[str, ...]
-    #: the statement and every input shape (the first is ``input_shape``), for the working
+    #: the statement, every input shape (the first is ``input_shape``) and the kind's own
+    #: result before ``trainable=no`` moved its params: what the working explains
     spec: LayerSpec
     inputs: tuple[Shape, ...]
+    computed: Computed
 
     @property
     def flops(self) -> Dim:
@@ -203,5 +205,6 @@ def _run_layer(
         warnings=tuple(warnings),
         spec=spec,
         inputs=inputs,
+        computed=computed,
     )
     return row, (output, field)

@@ -114,7 +114,10 @@ def restater(progressions: Mapping[str, Progression]) -> Callable[[Dim], Dim]:
 
 
 def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
-    """Rewrite a report computed in the ``k`` parameters back in the user's symbols."""
+    """Rewrite a report computed in the ``k`` parameters back in the user's symbols.
+
+    For showing (tables, JSON): each row's ``computed`` stays in ``k``; the working is
+    made from the report itself, restated line by line (:func:`restater`)."""
     from cnncalc.analysis import Totals
     from cnncalc.layers.base import Shape
     from cnncalc.receptive import Field, FieldState

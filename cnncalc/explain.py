@@ -59,10 +59,10 @@ def explain_report(report: Report, restate: Callable[[Dim], Dim] | None = None) 
 
 
 def explain_row(row: LayerRow, source: str) -> list[Line]:
-    """The kind's own lines (recomputed from the statement), then frozen params and the field."""
+    """The kind's own lines, then frozen params and the field."""
     kind = REGISTRY[row.spec.kind]
     ctx = LayerContext(row.spec, row.inputs, source)
-    computed = kind.compute(ctx)
+    computed = row.computed
     if kind.explain is not None:
         lines = kind.explain(ctx, computed)
     else:

@@ -16,7 +16,7 @@ from cnncalc.analysis import LayerRow, Report, analyze
 from cnncalc.dims import Dim, to_json
 from cnncalc.errors import ArchError, CnncalcError, UsageError
 from cnncalc.formula import Line
-from cnncalc.layers import REGISTRY, lookup
+from cnncalc.layers import lookup
 from cnncalc.layers.base import LayerContext
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import padding_lines, size_lines
@@ -122,11 +122,14 @@ def _takes(kind: str, keys: frozenset[str]) -> str:
 
 
 def analyze_layer(kind_name: str, input_dims: str, options: LayerOptions) -> Report:
-    """The one-layer report; its shape errors lose the meaningless line:column."""
-    spec = layer_spec(kind_name, options)
-    arch = Arch(source=SOURCE, input=read_input(input_dims), body=(spec,))
+    """The one-layer report."""
+    return _analyze_one(layer_spec(kind_name, options), read_input(input_dims))
+
+
+def _analyze_one(spec: LayerSpec, shape: InputSpec) -> Report:
+    """Run one layer through the pipeline; its shape errors lose the meaningless line:column."""
     try:
-        return analyze(arch)
+        return analyze(Arch(source=SOURCE, input=shape, body=(spec,)))
     except CnncalcError as error:
         raise type(error)(error.message, hint=error.hint) from None
 
@@ -185,14 +188,9 @@ def padding_report(input_dims: str, kernel: str, stride: str, dilation: str, mod
     with as_usage("input", input_dims):
         spatial = parse_dims(f"{input_dims.strip()}x1", Where("--input", 1, 1))
     options = LayerOptions(kernel=kernel, stride=stride, dilation=dilation, padding=mode.lower(), filters="1")
-    spec = layer_spec("conv", options)
-    try:
-        report = analyze(Arch(source=SOURCE, input=spatial, body=(spec,)))
-    except CnncalcError as error:
-        raise type(error)(error.message, hint=error.hint) from None
-    row = report.rows[0]
+    row = _analyze_one(layer_spec("conv", options), spatial).rows[0]
     ctx = LayerContext(row.spec, row.inputs, SOURCE)
-    computed = REGISTRY["conv"].compute(ctx)
+    computed = row.computed
     assert computed.window is not None
     return PaddingResult(
         mode=mode.lower(),

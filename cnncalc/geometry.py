@@ -64,6 +64,11 @@ def pool_output_size(
     return minimum(windows, floor_div(size + pad[0] - 1, stride) + 1)
 
 
+def output_padding_fits(output_padding: int, stride: int, dilation: int) -> bool:
+    """PyTorch's rule: ``OP < max(S, D)`` (it only picks among sizes the stride leaves open)."""
+    return output_padding < max(stride, dilation)
+
+
 def transposed_output_size(
     size: Dim, kernel: int, stride: int, pad: tuple[Dim, Dim], dilation: int = 1, output_padding: int = 0
 ) -> Dim:

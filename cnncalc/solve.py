@@ -24,7 +24,7 @@ from cnncalc.assume import Progression
 from cnncalc.dims import Dim, as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.formula import Line, Math, letter, number, plus, times
-from cnncalc.geometry import effective_kernel, pool_output_size, transposed_output_size
+from cnncalc.geometry import effective_kernel, output_padding_fits, pool_output_size, transposed_output_size
 from cnncalc.layers.base import Shape
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import ONE, SizeMode, size_formula
@@ -179,7 +179,7 @@ class LayerProblem:
         pads = (self.Ps or 0, self.Pe or 0)
         stride = self.stride()
         if self.family == "deconv":
-            if (self.OP or 0) >= max(stride, dilation):
+            if not output_padding_fits(self.OP or 0, stride, dilation):
                 return 0
             out = transposed_output_size(size, kernel, stride, pads, dilation, self.OP or 0)
         else:
@@ -581,21 +581,26 @@ def _solve_symbol(
     progressions: Mapping[str, Progression],
     formulas: tuple[tuple[int, Dim], ...],
 ) -> SymbolAnswer:
-    from cnncalc.analysis import analyze
+    from cnncalc.analysis import Report, analyze
     from cnncalc.sizes import exactness_problems
 
     progression = progressions[name]
-    cache: dict[int, Shape | None] = {}
+    cache: dict[int, Report | None] = {}
 
-    def run(k: int) -> Shape | None:
+    def report_at(k: int) -> Report | None:
+        """The numeric report with this symbol at ``k`` (the others far out), None if invalid."""
         if k not in cache:
             values = {n: p.value(k if n == name else _FAR) for n, p in progressions.items()}
             dims = tuple(values[d] if isinstance(d, str) else d for d in arch.input.dims)
             try:
-                cache[k] = analyze(replace(arch, input=replace(arch.input, dims=dims))).totals.output_shape
+                cache[k] = analyze(replace(arch, input=replace(arch.input, dims=dims)))
             except CnncalcError:
                 cache[k] = None
         return cache[k]
+
+    def run(k: int) -> Shape | None:
+        report = report_at(k)
+        return None if report is None else report.totals.output_shape
 
     def dim_at(axis: int) -> Callable[[int], int]:
         def score(k: int) -> int:
@@ -604,33 +609,23 @@ def _solve_symbol(
 
         return score
 
+    interval: Interval | None = Interval(1, None)
+    reason = ""
     if not axes:  # unconstrained: every value the network accepts
         first = _first_at_least(lambda k: 0 if run(k) is None else 1, 1, 1, None)
         assert first is not None
-        interval: Interval | None = Interval(first, None)
-        reason = ""
-    else:
-        interval, reason = None, ""
-        found: Interval | None = Interval(1, None)
-        for axis in axes:
-            want = target[axis]
-            assert want is not None
-            part = monotone_solve(dim_at(axis), want, low=1, increasing=True)
-            if part is None:
-                found, reason = None, _why_none_arch(dim_at(axis), want, name, progression, axis)
-                break
-            assert found is not None
-            lo = max(found.first, part.first)
-            hi = (
-                min(x for x in (found.last, part.last) if x is not None)
-                if (found.last, part.last) != (None, None)
-                else None
-            )
-            if hi is not None and lo > hi:
-                found, reason = None, "the dims need different sizes"
-                break
-            found = Interval(lo, hi)
-        interval = found
+        interval = Interval(first, None)
+    for axis in axes:
+        want = target[axis]
+        assert want is not None and interval is not None
+        part = monotone_solve(dim_at(axis), want, low=1, increasing=True)
+        if part is None:
+            interval, reason = None, _why_none_arch(dim_at(axis), want, name, progression, axis)
+            break
+        interval = _intersect(interval, part)
+        if interval is None:
+            reason = "the dims need different sizes"
+            break
     lines: list[Line] = []
     if interval is None:
         return SymbolAnswer(name, None, None, reason, formulas)
@@ -639,18 +634,10 @@ def _solve_symbol(
     values = interval.values(MAX_VERIFIED)
     holes = [k for k in values if not _matches(run(k), target, axes)]
     exact: list[int] = []
-    for k in values[: MAX_LISTED * 4]:
-        if len(progressions) == 1 and k not in holes:
-            report = analyze(
-                replace(
-                    arch,
-                    input=replace(
-                        arch.input,
-                        dims=tuple(progression.value(k) if isinstance(d, str) else d for d in arch.input.dims),
-                    ),
-                )
-            )
-            if not exactness_problems(report):
+    if len(progressions) == 1:  # with one symbol, report_at(k) is the network at exactly that size
+        for k in values[: MAX_LISTED * 4]:
+            report = report_at(k)
+            if k not in holes and report is not None and not exactness_problems(report):
                 exact.append(progression.value(k))
     for k in [
         interval.first - 1,
@@ -677,6 +664,14 @@ def _solve_symbol(
     if holes:
         listed = tuple(progression.value(k) for k in values if k not in holes)
     return SymbolAnswer(name, mapped, listed, "", formulas, tuple(exact), tuple(lines))
+
+
+def _intersect(a: Interval, b: Interval) -> Interval | None:
+    """Both intervals at once (step 1: they count parameter values)."""
+    first = max(a.first, b.first)
+    ends = [x for x in (a.last, b.last) if x is not None]
+    last = min(ends) if ends else None
+    return None if last is not None and first > last else Interval(first, last)
 
 
 def _matches(shape: Shape | None, target: tuple[int | None, ...], axes: list[int]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cnncalc.dims import product
 from cnncalc.formula import Line, Math, add, letter, number, times
-from cnncalc.geometry import conv_output_size, transposed_output_size
+from cnncalc.geometry import conv_output_size, output_padding_fits, transposed_output_size
 from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
 from cnncalc.layers.common import (
     SizeRule,
@@ -96,7 +96,7 @@ def compute_deconv(ctx: LayerContext) -> Computed:
     window, warnings = resolve_window(ctx, default_stride=(1,), modes=frozenset({"valid"}))
     extra = per_dim(ctx, ctx.spec.output_padding, "OP", (0,))
     for axis, op in enumerate(extra):
-        if op >= max(window.stride[axis], window.dilation[axis]):
+        if not output_padding_fits(op, window.stride[axis], window.dilation[axis]):
             raise ctx.fail(
                 f"output padding OP={op} must be smaller than the stride ({window.stride[axis]}) "
                 f"or the dilation ({window.dilation[axis]})",

@@ -13,13 +13,14 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cnncalc.dims import Dim, normalize, symbol
 from cnncalc.errors import UsageError
 
 if TYPE_CHECKING:
     from cnncalc.analysis import Report
+    from cnncalc.receptive import Field, FieldState
 
 _MODULO = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:%|\bmod\b)\s*([0-9]+)\s*==?\s*([0-9]+)\Z")
 _BOUND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(>=|>)\s*([0-9]+)\Z")
@@ -113,6 +114,10 @@ def restater(progressions: Mapping[str, Progression]) -> Callable[[Dim], Dim]:
     return dim
 
 
+#: a row's field state, or the totals' field (None before any local layer)
+_State = TypeVar("_State", "FieldState", "Field | None")
+
+
 def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
     """Rewrite a report computed in the ``k`` parameters back in the user's symbols.
 
@@ -120,14 +125,14 @@ def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
     made from the report itself, restated line by line (:func:`restater`)."""
     from cnncalc.analysis import Totals
     from cnncalc.layers.base import Shape
-    from cnncalc.receptive import Field, FieldState
+    from cnncalc.receptive import Field
 
     dim = restater(progressions)
 
     def shape(value: Shape) -> Shape:
         return Shape(spatial=tuple(dim(d) for d in value.spatial), channels=dim(value.channels))
 
-    def field(value: FieldState) -> FieldState:
+    def field(value: _State) -> _State:
         if isinstance(value, Field):
             return replace(value, padding=tuple(dim(p) for p in value.padding))
         return value
@@ -158,7 +163,6 @@ def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
         macs=dim(totals.macs),
         activations=dim(totals.activations),
         output_shape=shape(totals.output_shape),
-        receptive_field=totals.receptive_field
-        and replace(totals.receptive_field, padding=tuple(dim(p) for p in totals.receptive_field.padding)),
+        receptive_field=field(totals.receptive_field),
     )
     return replace(report, input_shape=shape(report.input_shape), rows=tuple(rows), totals=new_totals)

@@ -69,11 +69,26 @@ def restating(rewrite: Callable[[Dim], Dim] | None) -> Iterator[None]:
         _restate.reset(token)
 
 
+def _restated(value: Dim) -> Dim:
+    rewrite = _restate.get()
+    return value if rewrite is None or isinstance(value, int) else rewrite(value)
+
+
 def number(value: Dim) -> Math:
     """A value from the pipeline: an integer, or a symbolic size (``N``, ``floor(N/2)``)."""
-    rewrite = _restate.get()
-    if rewrite is not None:
-        value = rewrite(value)
+    return _number(_restated(value))
+
+
+def result(value: Dim) -> Math:
+    """A result, digits grouped for reading: ``15,745,152`` (``15{,}745{,}152`` in LaTeX)."""
+    value = _restated(value)
+    concrete = as_int(value)
+    if concrete is not None:
+        return Math(f"{concrete:,}", f"{concrete:,}".replace(",", "{,}"))
+    return _number(value)
+
+
+def _number(value: Dim) -> Math:
     concrete = as_int(value)
     if concrete is not None:
         return Math(str(concrete), str(concrete), _ATOM if concrete >= 0 else _SUM)
@@ -84,22 +99,6 @@ def number(value: Dim) -> Math:
     if getattr(value, "is_Mul", False) or getattr(value, "is_Pow", False):
         precedence = _PRODUCT
     return Math(shown, sympy.latex(value), precedence)
-
-
-def grouped(value: Dim) -> str:
-    """A result: ``15,745,152`` (digits grouped for reading), or a symbolic expression."""
-    concrete = as_int(value)
-    return f"{concrete:,}" if concrete is not None else text(value)
-
-
-def result(value: Dim) -> Math:
-    rewrite = _restate.get()
-    if rewrite is not None:
-        value = rewrite(value)
-    concrete = as_int(value)
-    if concrete is not None:
-        return Math(f"{concrete:,}", f"{concrete:,}".replace(",", "{,}"))
-    return number(value)
 
 
 def plus(first: Math, *rest: tuple[str, Math]) -> Math:

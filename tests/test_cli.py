@@ -167,6 +167,7 @@ def _imported_modules(*args: str) -> set[str]:
 def test_numeric_json_path_imports_neither_sympy_nor_rich() -> None:
     modules = _imported_modules("summary", _example("residual_block.arch"), "--json")
     assert "sympy" not in modules and "rich" not in modules
+    assert "cnncalc.assume" not in modules  # --assume's parser stays off the start-up path
     assert "sympy" not in _imported_modules("summary", _example("residual_block.arch"))
 
 

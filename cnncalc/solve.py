@@ -411,8 +411,6 @@ def layer_problem(
         ends = _read("--padding (end)", end_text, minimum=0, default=0)
     else:
         starts = ends = _read("--padding", pad_text, minimum=0, default=0)
-        if starts is None:  # pragma: no cover - "?" is handled above
-            symmetric = True
     problem = LayerProblem(
         family=family,
         I=_read("--input", input_size, minimum=1, default=None),

@@ -10,8 +10,8 @@ The library is a pipeline of pure stages a notebook can use directly::
 
 from cnncalc.analysis import LayerRow, Report, Totals, analyze
 from cnncalc.errors import ArchError, CnncalcError, ShapeError, UsageError
-from cnncalc.spec.model import Arch
-from cnncalc.spec.text import parse
+from cnncalc.model import Arch
+from cnncalc.arch.text import parse
 
 __version__ = "0.1.0"
 

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from cnncalc.dims import Dim, paused_gc, product, symbol
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
-from cnncalc.layers.base import Computed, LayerContext, Shape, Window
+from cnncalc.layers.base import Computed, LayerContext
+from cnncalc.model import Shape, Window
 from cnncalc.receptive import Field, FieldState, apply_window, input_field, merge_fields
-from cnncalc.spec.model import Arch, InputSpec, LayerSpec
+from cnncalc.model import Arch, InputSpec, LayerSpec
 
 if TYPE_CHECKING:
     from cnncalc.assume import Progression

@@ -124,7 +124,7 @@ def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
     For showing (tables, JSON): each row's ``computed`` stays in ``k``; the working is
     made from the report itself, restated line by line (:func:`restater`)."""
     from cnncalc.analysis import Totals
-    from cnncalc.layers.base import Shape
+    from cnncalc.model import Shape
     from cnncalc.receptive import Field
 
     dim = restater(progressions)

@@ -106,7 +106,7 @@ def _analyze(file: str, input_dims: str | None, assume: list[str] | None = None)
 def _analyze_assumed(file: str, input_dims: str | None, assume: list[str] | None) -> tuple[Any, Any]:
     """The report in the assumptions' parameters (``k_N``), and the assumptions."""
     from cnncalc.analysis import analyze
-    from cnncalc.spec.source import load
+    from cnncalc.arch.source import load
 
     arch = load(file, input_dims)
     if not assume:
@@ -394,7 +394,7 @@ def solve_command(
             raise UsageError(f"{flag} applies to solving one layer", hint=f"'{target}' is read as an architecture file")
     if output_size is None:
         raise UsageError("--output is needed: the output the network must produce", hint="e.g. --output 7x7x512")
-    from cnncalc.spec.source import load
+    from cnncalc.arch.source import load
 
     arch = load(target)
     if input_size is not None:
@@ -438,7 +438,7 @@ def sizes_command(
     Example: cnncalc sizes zoo:resnet50 --range 200:256
     """
     from cnncalc.sizes import parse_range, scan_sizes
-    from cnncalc.spec.source import load
+    from cnncalc.arch.source import load
 
     sizes = parse_range(size_range)
     checks = scan_sizes(load(file, input_dims), sizes)
@@ -528,7 +528,7 @@ def diagram(
         raise UsageError(f"--theme: unknown theme '{theme}'", hint="use light or dark")
     from cnncalc.diagram import layout
     from cnncalc.render.svg import render_html, render_svg
-    from cnncalc.spec.source import load
+    from cnncalc.arch.source import load
 
     arch = load(file, input_dims)
     drawn = layout(arch, unroll=unroll)
@@ -559,7 +559,7 @@ def verify(
 
     Example: cnncalc verify zoo:vgg16
     """
-    from cnncalc.spec.source import load
+    from cnncalc.arch.source import load
     from cnncalc.verify import verify as run_verify
 
     report = run_verify(load(file, input_dims))
@@ -809,7 +809,7 @@ def nms(
     from cnncalc.course.boxes import nms as run_nms
     from cnncalc.course.boxes import read_detections
     from cnncalc.course.numbers import json_number, number, show
-    from cnncalc.spec.source import read_source
+    from cnncalc.arch.source import read_source
 
     box_format = _box_format(box_format)
     text, source = read_source(file) if file == "-" or not file.startswith("zoo:") else (file, file)

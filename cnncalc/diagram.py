@@ -16,9 +16,9 @@ from cnncalc.analysis import LayerRow, Report, analyze
 from cnncalc.dims import as_int
 from cnncalc.graph import walk
 from cnncalc.layers import SHAPE_PRESERVING
-from cnncalc.layers.base import Shape
+from cnncalc.model import Shape
 from cnncalc.receptive import Field
-from cnncalc.spec.model import Arch, LayerSpec, Node, Repeat
+from cnncalc.model import Arch, LayerSpec, Node, Repeat
 
 FOLDED = SHAPE_PRESERVING
 TIMES = "×"

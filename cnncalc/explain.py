@@ -14,7 +14,8 @@ from cnncalc.analysis import LayerRow, Report
 from cnncalc.dims import Dim
 from cnncalc.formula import Line, Math, add, letter, number, plus, restating, result, shape, times
 from cnncalc.layers import REGISTRY
-from cnncalc.layers.base import LayerContext, Shape
+from cnncalc.layers.base import LayerContext
+from cnncalc.model import Shape
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import dims_phrase
 from cnncalc.receptive import Field

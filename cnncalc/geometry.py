@@ -15,7 +15,7 @@ one formula serves both. Conventions (DESIGN.md §2-§3):
 from __future__ import annotations
 
 from cnncalc.dims import Dim, ceil_div, floor_div, maximum, minimum
-from cnncalc.spec.model import PaddingMode
+from cnncalc.model import PaddingMode
 
 
 def effective_kernel(kernel: int, dilation: int) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from cnncalc.errors import Location, ShapeError
-from cnncalc.spec.model import LayerSpec, Node, Repeat
+from cnncalc.model import LayerSpec, Node, Repeat
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal, Union
 
 from cnncalc.dims import Dim, equal
-from cnncalc.layers.base import Window
+from cnncalc.model import Window
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

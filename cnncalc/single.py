@@ -20,9 +20,9 @@ from cnncalc.layers import lookup
 from cnncalc.layers.base import LayerContext
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import padding_lines, size_lines
-from cnncalc.spec.model import Arch, InputSpec, LayerSpec
-from cnncalc.spec.text import parse_dims
-from cnncalc.spec.values import KEY_SPELLINGS, Where, read_int
+from cnncalc.model import Arch, InputSpec, LayerSpec
+from cnncalc.arch.text import parse_dims
+from cnncalc.arch.values import KEY_SPELLINGS, Where, read_int
 
 #: the kinds ``cnncalc layer`` offers (``pool`` is max pooling)
 LAYER_KINDS = ("conv", "dwconv", "deconv", "maxpool", "avgpool", "pool", "fc")

@@ -18,9 +18,9 @@ from cnncalc.dims import as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.geometry import uncovered_input
 from cnncalc.layers import REGISTRY
-from cnncalc.layers.base import Shape
+from cnncalc.model import Shape
 from cnncalc.layers.common import dim_name
-from cnncalc.spec.model import Arch
+from cnncalc.model import Arch
 
 #: ranges longer than this are refused (each size is a full pipeline run)
 MAX_SIZES = 100_000

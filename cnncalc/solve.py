@@ -25,10 +25,10 @@ from cnncalc.dims import Dim, as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.formula import Line, Math, letter, number, plus, times
 from cnncalc.geometry import effective_kernel, output_padding_fits, pool_output_size, transposed_output_size
-from cnncalc.layers.base import Shape
+from cnncalc.model import Shape
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import ONE, SizeMode, size_formula
-from cnncalc.spec.model import Arch
+from cnncalc.model import Arch
 
 #: a search that has not bracketed its answer by this magnitude gives up with an error
 MAX_MAGNITUDE = 2**256

@@ -26,7 +26,7 @@ from cnncalc.layers import SHAPE_PRESERVING
 from cnncalc.receptive import Field
 from cnncalc.reference import ops
 from cnncalc.reference.tensor import Tensor, size_of
-from cnncalc.spec.model import Arch, LayerSpec
+from cnncalc.model import Arch, LayerSpec
 
 ELEMENTWISE = SHAPE_PRESERVING
 

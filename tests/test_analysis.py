@@ -157,7 +157,7 @@ def _substituted(value: object, n: int) -> int:
 
 @functools.cache
 def _symbolic(model: str) -> cnncalc.Report:
-    from cnncalc.spec.source import load
+    from cnncalc.arch.source import load
 
     return cnncalc.analyze(load(f"zoo:{model}", "NxNx3"))
 
@@ -165,7 +165,7 @@ def _symbolic(model: str) -> cnncalc.Report:
 @settings(max_examples=40, deadline=None)
 @given(st.integers(33, 400), st.sampled_from(["resnet18", "googlenet", "mobilenet_v2", "squeezenet1_0"]))
 def test_symbolic_sizes_agree_with_numeric_ones(n: int, model: str) -> None:
-    from cnncalc.spec.source import load
+    from cnncalc.arch.source import load
 
     symbolic = _symbolic(model)
     try:
@@ -180,7 +180,7 @@ def test_symbolic_sizes_agree_with_numeric_ones(n: int, model: str) -> None:
 
 def test_symbolic_sizes_print_as_people_write_them() -> None:
     from cnncalc.dims import text
-    from cnncalc.spec.source import load
+    from cnncalc.arch.source import load
 
     # DESIGN.md §6's own example: a 3x3 stride-2 conv with padding 1 on N
     row = cnncalc.analyze(cnncalc.parse("input NxNx3\nconv K=8 F=3 S=2 P=1\n", "t.arch")).rows[0]

@@ -14,7 +14,7 @@ from cnncalc.analysis import analyze
 from cnncalc.assume import Progression, parse_assumptions, restate
 from cnncalc.dims import symbol
 from cnncalc.errors import UsageError
-from cnncalc.spec.source import load
+from cnncalc.arch.source import load
 
 
 def test_progressions() -> None:

@@ -19,7 +19,7 @@ from cnncalc.explain import Working, explain_report, explain_row
 from cnncalc.formula import Line
 from cnncalc.render.explain import render
 from cnncalc.single import SOURCE, LayerOptions, analyze_layer
-from cnncalc.spec.source import load
+from cnncalc.arch.source import load
 from tests.arith import evaluate, value_of
 from tests.conftest import ROOT
 

@@ -21,7 +21,7 @@ import cnncalc.receptive as receptive_module
 from cnncalc import parse
 from cnncalc.errors import ShapeError
 from cnncalc.receptive import Field
-from cnncalc.spec.source import load
+from cnncalc.arch.source import load
 from cnncalc.verify import verify
 from cnncalc.zoo import zoo_names
 from tests.conftest import ROOT

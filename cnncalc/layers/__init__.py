@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 
 from cnncalc.layers import conv, dense, elementwise, merge, pool
-from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
+from cnncalc.layers.base import Computed, LayerContext, LayerKind
+from cnncalc.model import Shape, Window
 
 REGISTRY: dict[str, LayerKind] = {
     kind.name: kind for family in (conv, pool, dense, elementwise, merge) for kind in family.KINDS

@@ -9,7 +9,7 @@ from typing import Literal
 from cnncalc.dims import Dim, text
 from cnncalc.errors import Location, ShapeError
 from cnncalc.formula import Line
-from cnncalc.spec.model import LayerSpec
+from cnncalc.model import LayerSpec, Shape, Window
 
 #: How a kind moves the receptive field (DESIGN.md §5):
 #: ``window`` applies its (kernel, stride, padding); ``keep`` leaves it as it is;
@@ -17,32 +17,6 @@ from cnncalc.spec.model import LayerSpec
 #: ``merge`` combines several paths.
 ReceptiveRule = Literal["window", "keep", "global", "undefined", "merge"]
 Positional = Literal["none", "units", "sizes", "operands"]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Shape:
-    """A tensor without the batch: spatial dims (empty for a flat vector), then channels."""
-
-    spatial: tuple[Dim, ...]
-    channels: Dim
-
-    def as_list(self) -> list[Dim]:
-        return [*self.spatial, self.channels]
-
-    def __str__(self) -> str:
-        return "x".join(text(d) for d in self.as_list())
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Window:
-    """Per-dim sliding window, everything the receptive field needs (and the table shows)."""
-
-    kernel: tuple[int, ...]
-    stride: tuple[int, ...]
-    dilation: tuple[int, ...]
-    padding: tuple[tuple[Dim, Dim], ...]
-    #: effective kernel per dim, ``D*(F-1) + 1`` (computed once, used by the receptive field)
-    span: tuple[int, ...]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from cnncalc.dims import Dim, as_int, is_positive
 from cnncalc.geometry import effective_kernel, mode_padding, uncovered_input
-from cnncalc.layers.base import LayerContext, Shape, Window
-from cnncalc.spec.model import PaddingMode
+from cnncalc.layers.base import LayerContext
+from cnncalc.model import Shape, Window
+from cnncalc.model import PaddingMode
 
 _DIM_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from cnncalc.dims import product
 from cnncalc.formula import Line, Math, add, letter, number, times
 from cnncalc.geometry import conv_output_size, output_padding_fits, transposed_output_size
-from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
+from cnncalc.layers.base import Computed, LayerContext, LayerKind
+from cnncalc.model import Shape, Window
 from cnncalc.layers.common import (
     SizeRule,
     channels_of,
@@ -31,7 +32,7 @@ from cnncalc.layers.working import (
     per_group,
     size_lines,
 )
-from cnncalc.spec.model import PaddingMode
+from cnncalc.model import PaddingMode
 
 _CONV_FORMULA = "floor((I + Ps + Pe - Fe)/S) + 1 = floor(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
 _DECONV_FORMULA = "(I - 1)*S - Ps - Pe + Fe + OP = ({I} - 1)*{S} - {Ps} - {Pe} + {Fe} + {OP}"

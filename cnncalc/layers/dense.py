@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from cnncalc.dims import product
 from cnncalc.formula import Line, Math, add, letter, number, result, times
-from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
+from cnncalc.layers.base import Computed, LayerContext, LayerKind
+from cnncalc.model import Shape
 from cnncalc.layers.common import dim_name
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from cnncalc.dims import Dim, equal, text
 from cnncalc.formula import Line, add, letter, number, result, tex_text
 from cnncalc.formula import shape as shape_math
-from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape
+from cnncalc.layers.base import Computed, LayerContext, LayerKind
+from cnncalc.model import Shape
 
 
 def _compare(name: str, first: tuple[Dim, ...], other: tuple[Dim, ...]) -> tuple[str | None, list[str]]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from cnncalc.dims import as_int
 from cnncalc.formula import Line, letter, number, shape
 from cnncalc.geometry import effective_kernel, pool_output_size
-from cnncalc.layers.base import Computed, LayerContext, LayerKind, Shape, Window
+from cnncalc.layers.base import Computed, LayerContext, LayerKind
+from cnncalc.model import Shape, Window
 from cnncalc.layers.common import coverage_warnings, dim_name, output_sizes, resolve_window, spatial_input
 from cnncalc.layers.working import output_shape_line, padding_lines, size_lines
 

@@ -13,7 +13,8 @@ from typing import Literal
 
 from cnncalc.dims import Dim, as_int, ceil_div, floor_div
 from cnncalc.formula import Line, Math, call, ceil, floor, letter, number, over, pair, plus, result, shape, times
-from cnncalc.layers.base import Computed, LayerContext, Window
+from cnncalc.layers.base import Computed, LayerContext
+from cnncalc.model import Window
 from cnncalc.layers.common import dim_name
 
 ONE = number(1)

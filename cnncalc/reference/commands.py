@@ -18,7 +18,7 @@ from cnncalc.reference.explain import CellWorking, conv_cell
 from cnncalc.reference.matrices import parse_matrix, read_matrix
 from cnncalc.reference.ops import conv, deconv, pool
 from cnncalc.reference.tensor import Number, Tensor, nested_shape
-from cnncalc.spec.values import Where, read_dims, read_padding
+from cnncalc.arch.values import Where, read_dims, read_padding
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from cnncalc.errors import ArchError, Location, UsageError
 from cnncalc.reference.tensor import nested_shape
-from cnncalc.spec.source import decode
+from cnncalc.arch.source import decode
 
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?\Z")
 _SEPARATORS = re.compile(r"[,\s]+")

@@ -11,7 +11,7 @@ from typing import Any
 
 from cnncalc.analysis import LayerRow, Report
 from cnncalc.dims import Dim, paused_gc, to_json
-from cnncalc.layers.base import Shape
+from cnncalc.model import Shape
 from cnncalc.receptive import Field, FieldState
 
 SUMMARY_SCHEMA = "cnncalc.summary/1"

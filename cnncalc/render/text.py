@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnncalc.dims import Dim, as_int, text
-from cnncalc.layers.base import Shape, Window
+from cnncalc.model import Shape, Window
 from cnncalc.receptive import Field, FieldState
 
 TIMES = "×"

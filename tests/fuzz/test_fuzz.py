@@ -25,7 +25,7 @@ from cnncalc.analysis import analyze
 from cnncalc.errors import CnncalcError
 from cnncalc.render.json_report import dumps, summary_json
 from cnncalc.render.table import render_summary
-from cnncalc.spec.source import decode, parse_text
+from cnncalc.arch.source import decode, parse_text
 from tests.conftest import COMMAND, ROOT
 
 SCALE = int(os.environ.get("CNNCALC_FUZZ_SCALE", "1"))

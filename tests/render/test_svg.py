@@ -21,7 +21,7 @@ import pytest
 
 from cnncalc.diagram import Layout, layout, shape_text
 from cnncalc.render.svg import render_svg
-from cnncalc.spec.source import load
+from cnncalc.arch.source import load
 from tests.conftest import ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -12,7 +12,7 @@ import pytest
 
 from cnncalc import analyze, parse
 from cnncalc.analysis import Report
-from cnncalc.spec.source import load
+from cnncalc.arch.source import load
 from cnncalc.zoo import ORDER, zoo_names, zoo_text
 from tests.conftest import ROOT
 

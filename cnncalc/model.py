@@ -1,4 +1,4 @@
-"""The parsed architecture: frozen dataclasses, no arithmetic.
+"""The data every stage shares: the parsed architecture, shapes and windows; no arithmetic.
 
 Text and JSON architectures both become an :class:`Arch`. Values are already
 typed (ints, per-dim tuples, padding forms); whether they fit the input (rank,
@@ -11,7 +11,35 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal, Union
 
+from cnncalc.dims import Dim, text
+
 PaddingMode = Literal["valid", "same", "full"]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Shape:
+    """A tensor without the batch: spatial dims (empty for a flat vector), then channels."""
+
+    spatial: tuple[Dim, ...]
+    channels: Dim
+
+    def as_list(self) -> list[Dim]:
+        return [*self.spatial, self.channels]
+
+    def __str__(self) -> str:
+        return "x".join(text(d) for d in self.as_list())
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Window:
+    """Per-dim sliding window, everything the receptive field needs (and the table shows)."""
+
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    padding: tuple[tuple[Dim, Dim], ...]
+    #: effective kernel per dim, ``D*(F-1) + 1`` (computed once, used by the receptive field)
+    span: tuple[int, ...]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

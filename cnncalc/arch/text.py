@@ -13,9 +13,9 @@ from typing import Any
 
 from cnncalc.dims import paused_gc
 from cnncalc.errors import ArchError, Location
-from cnncalc.spec.build import Token, build_layer
-from cnncalc.spec.model import Arch, InputSpec, LayerSpec, Node, Repeat
-from cnncalc.spec.values import IDENTIFIER, Where, read_int
+from cnncalc.arch.build import Token, build_layer
+from cnncalc.model import Arch, InputSpec, LayerSpec, Node, Repeat
+from cnncalc.arch.values import IDENTIFIER, Where, read_int
 
 _TOKEN = re.compile(r"[{}]|[^\s{}]+")
 MAX_DEPTH = 100

@@ -22,10 +22,10 @@ import json.scanner
 from typing import Any
 
 from cnncalc.errors import ArchError, Location
-from cnncalc.spec.build import Token, build_layer
-from cnncalc.spec.model import Arch, InputSpec, Node, Repeat
-from cnncalc.spec.text import MAX_DEPTH, MAX_LAYERS, count_layers, parse_dims
-from cnncalc.spec.values import Where, read_int
+from cnncalc.arch.build import Token, build_layer
+from cnncalc.model import Arch, InputSpec, Node, Repeat
+from cnncalc.arch.text import MAX_DEPTH, MAX_LAYERS, count_layers, parse_dims
+from cnncalc.arch.values import Where, read_int
 
 
 class _Located(dict[str, Any]):

@@ -6,9 +6,9 @@ import sys
 from dataclasses import replace
 
 from cnncalc.errors import ArchError, Location, UsageError
-from cnncalc.spec.model import Arch
-from cnncalc.spec.text import parse, parse_dims
-from cnncalc.spec.values import Where
+from cnncalc.model import Arch
+from cnncalc.arch.text import parse, parse_dims
+from cnncalc.arch.values import Where
 
 
 def decode(data: bytes, source: str) -> str:
@@ -30,7 +30,7 @@ def parse_text(text: str, source: str) -> Arch:
     """Text or JSON, told apart by the first character (``.arch`` never starts with ``[``/``{``)."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("[", "{"):
-        from cnncalc.spec.json_arch import parse_json
+        from cnncalc.arch.json_arch import parse_json
 
         return parse_json(text.lstrip("\ufeff"), source)
     return parse(text, source)

@@ -8,8 +8,8 @@ from typing import Any
 
 from cnncalc.layers import lookup, suggest
 from cnncalc.layers.base import LayerKind
-from cnncalc.spec.model import LayerSpec
-from cnncalc.spec.values import IDENTIFIER, KEY_SPELLINGS, Where, read_dims, read_int, read_label
+from cnncalc.model import LayerSpec
+from cnncalc.arch.values import IDENTIFIER, KEY_SPELLINGS, Where, read_dims, read_int, read_label
 
 _KEY_ORDER = ("K", "F", "S", "P", "D", "G", "M", "OP", "bias", "trainable", "rate")
 

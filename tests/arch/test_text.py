@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cnncalc import parse
-from cnncalc.spec.model import LayerSpec, Padding, Repeat
+from cnncalc.model import LayerSpec, Padding, Repeat
 
 
 def layer(line: str, dims: str = "32x32x3") -> LayerSpec:

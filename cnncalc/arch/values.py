@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from cnncalc.errors import ArchError, Location
-from cnncalc.spec.model import Padding
+from cnncalc.model import Padding
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _INTEGER = re.compile(r"[0-9]+\Z")

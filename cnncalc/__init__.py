@@ -9,9 +9,9 @@ The library is a pipeline of pure stages a notebook can use directly::
 """
 
 from cnncalc.analysis import LayerRow, Report, Totals, analyze
+from cnncalc.arch.text import parse
 from cnncalc.errors import ArchError, CnncalcError, ShapeError, UsageError
 from cnncalc.model import Arch
-from cnncalc.arch.text import parse
 
 __version__ = "0.1.0"
 

@@ -16,9 +16,8 @@ from cnncalc.dims import Dim, paused_gc, product, symbol
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Computed, LayerContext
-from cnncalc.model import Shape, Window
-from cnncalc.receptive import Field, FieldState, apply_window, input_field, merge_fields
-from cnncalc.model import Arch, InputSpec, LayerSpec
+from cnncalc.model import Arch, InputSpec, LayerSpec, Shape, Window
+from cnncalc.receptive import FIELD_NOTES, Field, FieldState, input_field
 
 if TYPE_CHECKING:
     from cnncalc.assume import Progression
@@ -43,6 +42,8 @@ class LayerRow:
     macs: Dim
     activations: Dim
     receptive_field: FieldState
+    #: the codes of what the receptive field rule noted (``cnncalc.receptive``)
+    field_notes: tuple[str, ...]
     warnings: tuple[str, ...]
     #: the statement, every input shape (the first is ``input_shape``) and the kind's own
     #: result before ``trainable=no`` moved its params: what the working explains
@@ -131,7 +132,8 @@ def _analyze(arch: Arch, assumed: Mapping[str, Progression] | None) -> Report:
 
 
 def _totals(rows: list[LayerRow], output: Shape) -> Totals:
-    """Sums, and the backbone's field: the last layer's before the first global one."""
+    """Sums, and the backbone's field: the last one in file order that is a field at all
+    (for a classifier, the last layer's before its head)."""
     trainable: Dim = 0
     non_trainable: Dim = 0
     macs: Dim = 0
@@ -142,17 +144,16 @@ def _totals(rows: list[LayerRow], output: Shape) -> Totals:
         macs += row.macs
         activations += row.activations
     last_local: FieldState | None = None
-    for row in rows:
-        if row.receptive_field == "global":
-            break
-        last_local = row.receptive_field
+    for row in rows:  # the last field, in file order, that is neither global nor undefined
+        if isinstance(row.receptive_field, Field):
+            last_local = row.receptive_field
     return Totals(
         trainable_params=trainable,
         non_trainable_params=non_trainable,
         macs=macs,
         activations=activations,
         output_shape=output,
-        receptive_field=last_local if isinstance(last_local, Field) else None,  # none before a global layer
+        receptive_field=last_local if isinstance(last_local, Field) else None,
     )
 
 
@@ -167,29 +168,12 @@ def _run_layer(
         result = kind.compute(LayerContext(spec, inputs, source))
         known = memo[key] = (result, product([*result.output.spatial, result.output.channels]))
     computed, activations = known
-    warnings = list(computed.warnings)
-    field: FieldState
-    if kind.receptive == "window" and computed.window is not None:
-        field = apply_window(first[1], computed.window)
-    elif kind.receptive == "window":  # no uniform window (adaptive pooling that does not divide)
-        field = first[1] if first[1] == "global" else "undefined"
-        if isinstance(first[1], Field):
-            warnings.append(
-                "no single window describes this pooling (the sizes do not divide, or are symbolic), "
-                "so no receptive field is reported from here on"
-            )
-    elif kind.receptive == "global":
-        field = "global"
-    elif kind.receptive == "undefined":
-        field = first[1] if first[1] == "global" else "undefined"
-        if isinstance(first[1], Field):
-            warnings.append("the receptive field is not defined after a transposed conv: none is reported from here on")
-    elif kind.receptive == "merge":
-        field, aligned = merge_fields([first[1], *(f for _, f in operands)])
-        if not aligned:
-            warnings.append("the merged paths' receptive fields are not aligned (different jumps or centres)")
-    else:
-        field = first[1]
+    step = kind.receptive(computed.window, [first[1], *(f for _, f in operands)])
+    field = step.field
+    warnings = [
+        *computed.warnings,
+        *(FIELD_NOTES[note].format(kind=kind.called()) for note in step.notes if note in FIELD_NOTES),
+    ]
     params, frozen = computed.trainable_params, computed.non_trainable_params
     if not spec.trainable:
         params, frozen = 0, params + frozen
@@ -208,6 +192,7 @@ def _run_layer(
         macs=computed.macs,
         activations=activations,
         receptive_field=field,
+        field_notes=step.notes,
         warnings=tuple(warnings),
         spec=spec,
         inputs=inputs,

@@ -437,8 +437,8 @@ def sizes_command(
 
     Example: cnncalc sizes zoo:resnet50 --range 200:256
     """
-    from cnncalc.sizes import parse_range, scan_sizes
     from cnncalc.arch.source import load
+    from cnncalc.sizes import parse_range, scan_sizes
 
     sizes = parse_range(size_range)
     checks = scan_sizes(load(file, input_dims), sizes)
@@ -526,12 +526,13 @@ def diagram(
         raise UsageError(f"--format: unknown format '{output_format}'", hint="use svg or html")
     if theme not in ("light", "dark"):
         raise UsageError(f"--theme: unknown theme '{theme}'", hint="use light or dark")
+    from cnncalc.analysis import analyze
+    from cnncalc.arch.source import load
     from cnncalc.diagram import layout
     from cnncalc.render.svg import render_html, render_svg
-    from cnncalc.arch.source import load
 
     arch = load(file, input_dims)
-    drawn = layout(arch, unroll=unroll)
+    drawn = layout(arch, analyze(arch), unroll=unroll)
     svg = render_svg(drawn, theme=theme, width=width, totals=totals, title=arch.source)
     document = render_html(drawn, svg, arch.source, theme) if output_format == "html" else svg
     if output is None:
@@ -806,10 +807,10 @@ def nms(
 
     Example: cnncalc nms boxes.csv --score-threshold 0.6 --iou-threshold 0.5
     """
+    from cnncalc.arch.source import read_source
     from cnncalc.course.boxes import nms as run_nms
     from cnncalc.course.boxes import read_detections
     from cnncalc.course.numbers import json_number, number, show
-    from cnncalc.arch.source import read_source
 
     box_format = _box_format(box_format)
     text, source = read_source(file) if file == "-" or not file.startswith("zoo:") else (file, file)

@@ -15,42 +15,21 @@ from dataclasses import dataclass, field
 from cnncalc.analysis import LayerRow, Report, analyze
 from cnncalc.dims import as_int
 from cnncalc.graph import walk
-from cnncalc.layers import SHAPE_PRESERVING
-from cnncalc.model import Shape
-from cnncalc.receptive import Field
-from cnncalc.model import Arch, LayerSpec, Node, Repeat
+from cnncalc.layers import REGISTRY
+from cnncalc.model import Arch, LayerSpec, Node, Repeat, Shape
 
-FOLDED = SHAPE_PRESERVING
 TIMES = "×"
+#: a merge's symbol (⊕, ⊗) is drawn as its plain operator inside a circle
+_MARKS = {"⊕": "+", "⊗": "×"}
 
 
 def caption(spec: LayerSpec, row: LayerRow) -> str:
-    """``conv 5×5, 6``, ``maxpool 2×2/2``, ``fc 120``: what the layer is, briefly."""
-    window = row.window
-    if spec.kind in ("conv", "dwconv", "deconv", "maxpool", "avgpool") and window is not None:
-        kernel = TIMES.join(map(str, window.kernel))
-        text = f"{spec.kind} {kernel}"
-        if any(s != 1 for s in window.stride):
-            text += "/" + _uniform(window.stride)
-        if any(d != 1 for d in window.dilation):
-            text += " d" + _uniform(window.dilation)
-        if spec.kind in ("conv", "deconv"):
-            text += f", {spec.filters}"
-            if spec.groups and spec.groups > 1:
-                text += f" g{spec.groups}"
-        return text
-    if spec.kind == "fc":
-        return f"fc {spec.units}"
-    if spec.kind in ("adaptiveavgpool", "adaptivemaxpool"):
-        return f"{spec.kind[8:11]} pool → {TIMES.join(map(str, row.output_shape.spatial))}"
-    return {"gap": "global avg pool", "gmp": "global max pool", "add": "add", "concat": "concat"}.get(
-        spec.kind, spec.kind
-    )
+    """``conv 5×5, 6``, ``maxpool 2×2/2``, ``fc 120``: what the layer is, briefly (the kind's own words)."""
+    return REGISTRY[spec.kind].caption(spec, row.window, row.output_shape)
 
 
-def _uniform(values: tuple[int, ...]) -> str:
-    """``2`` when every dim agrees, else ``2×1``."""
-    return str(values[0]) if len(set(values)) == 1 else TIMES.join(map(str, values))
+def _folds(spec: LayerSpec) -> bool:
+    return REGISTRY[spec.kind].draw == "fold"
 
 
 def shape_text(shape: Shape) -> str:
@@ -79,6 +58,7 @@ class Item:
     height: float
     depth: float = 0.0  # oblique depth of a 3-D box
     title: str = ""
+    symbol: str = ""  # drawn inside a merge circle: + for add, × for mul
     detail: str = ""  # folded layers, "+ bn, relu"
     shape: str = ""
     #: the kernel drawn on this box's H x W side face, as fractions (of W, of H)
@@ -110,7 +90,6 @@ class Layout:
     items: list[Item]
     edges: list[Edge]
     frames: list[Frame]
-    totals: str
     report: Report
 
 
@@ -125,19 +104,10 @@ def is_sequential(body: tuple[Node, ...]) -> bool:
     return True
 
 
-def _totals(report: Report) -> str:
-    from cnncalc.render import text as fmt
-
-    field_ = report.totals.receptive_field
-    rf = TIMES.join(map(str, field_.size)) if isinstance(field_, Field) else "n/a"
-    return (
-        f"params {fmt.number(report.totals.trainable_params)}   MACs {fmt.si(report.totals.macs)}"
-        f"   receptive field {rf}   output {shape_text(report.totals.output_shape)}"
-    )
-
-
-def layout(arch: Arch, *, unroll: bool = False) -> Layout:
-    report = analyze(arch)
+def layout(arch: Arch, report: Report | None = None, *, unroll: bool = False) -> Layout:
+    """Where everything goes; ``report`` is the analysis of ``arch`` (made here when not given)."""
+    if report is None:
+        report = analyze(arch)
     for row in report.rows:
         for d in [*row.output_shape.as_list(), *row.input_shape.as_list()]:
             if as_int(d) is None:
@@ -171,7 +141,7 @@ def _boxes(arch: Arch, report: Report) -> Layout:
     walk(arch.body, None, lambda spec, first, operands: specs.append(spec), arch.source)
     groups: list[tuple[LayerSpec | None, LayerRow | None, list[str], list[int]]] = [(None, None, [], [])]
     for spec, row in zip(specs, rows, strict=True):
-        if spec.kind in FOLDED and groups:
+        if _folds(spec) and groups:
             groups[-1][2].append(spec.kind)
             groups[-1][3].append(row.index)
         else:
@@ -233,7 +203,6 @@ def _boxes(arch: Arch, report: Report) -> Layout:
         items=items,
         edges=edges,
         frames=[],
-        totals=_totals(report),
         report=report,
     )
 
@@ -293,12 +262,7 @@ def _graph(arch: Arch, report: Report, *, unroll: bool) -> Layout:
             spec = node
             row = first_row[id(spec)]
             source = lookup(spec.source) if spec.source is not None else state["current"]
-            if (
-                spec.kind in FOLDED
-                and spec.source is None
-                and nodes[source] is nodes[state["current"]]
-                and len(nodes) > 1
-            ):
+            if _folds(spec) and spec.source is None and nodes[source] is nodes[state["current"]] and len(nodes) > 1:
                 target = nodes[source]
                 target.folded.append(spec.kind)
                 target.lines.extend(every_row[id(spec)])
@@ -347,9 +311,10 @@ def _graph(arch: Arch, report: Report, *, unroll: bool) -> Layout:
             )
             items[-1].detail = _folded(node.folded)
             continue
-        kind = node.spec.kind if node.spec.kind in ("add", "concat") else "node"
+        entry = REGISTRY[node.spec.kind]
+        kind = ("add" if entry.symbol else "concat") if entry.draw == "merge" else "node"
         height = 30.0 if kind in ("add", "concat") else NODE_HEIGHT
-        width = 30.0 if kind == "add" else NODE_WIDTH  # the ⊕ circle itself, so edges meet it
+        width = 30.0 if kind == "add" else NODE_WIDTH  # the circle itself, so edges meet it
         items.append(
             Item(
                 index=number,
@@ -358,7 +323,8 @@ def _graph(arch: Arch, report: Report, *, unroll: bool) -> Layout:
                 y=_round(y + (NODE_HEIGHT - height) / 2),
                 width=width,
                 height=height,
-                title=("⊕ add" if kind == "add" else caption(node.spec, node.row)),
+                title=f"{entry.symbol} {node.spec.kind}" if entry.symbol else caption(node.spec, node.row),
+                symbol=_MARKS.get(entry.symbol or "", entry.symbol or ""),
                 detail=_folded(node.folded),
                 shape=shape_text(node.row.output_shape),
                 lines=node.lines,
@@ -391,6 +357,5 @@ def _graph(arch: Arch, report: Report, *, unroll: bool) -> Layout:
         items=items,
         edges=edges,
         frames=frame_boxes,
-        totals=_totals(report),
         report=report,
     )

@@ -15,14 +15,13 @@ from cnncalc.dims import Dim
 from cnncalc.formula import Line, Math, add, letter, number, plus, restating, result, shape, times
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import LayerContext
-from cnncalc.model import Shape
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import dims_phrase
-from cnncalc.receptive import Field
+from cnncalc.model import Shape
+from cnncalc.receptive import Field, global_field, window_field
 
 #: longer sums are written as "sum over N layers" rather than term by term
 MAX_TERMS = 12
-_FAMILIES = {"conv": "conv", "dwconv": "conv", "deconv": "conv", "fc": "fc", "bn": "bn"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +85,9 @@ def field_lines(row: LayerRow) -> list[Line]:
     no state has to travel with the rows."""
     rule = REGISTRY[row.spec.kind].receptive
     field = row.receptive_field
-    if rule == "global":
+    if rule is global_field:
         return [Line(name=letter("receptive field", r"\text{receptive field}"), result=letter("global"))]
-    if rule != "window" or row.window is None or not isinstance(field, Field):
+    if rule is not window_field or row.window is None or not isinstance(field, Field):
         return []
     window = row.window
     rank = len(window.kernel)
@@ -171,7 +170,7 @@ def total_lines(report: Report) -> list[Line]:
     for row in report.rows:
         params = row.trainable_params + row.non_trainable_params
         if str(params) != "0":
-            families.setdefault(_FAMILIES.get(row.spec.kind, "other"), []).append(params)
+            families.setdefault(REGISTRY[row.spec.kind].counts_as, []).append(params)
     subtotals: list[Dim] = []
     if len(families) > 1:
         for family, values in families.items():

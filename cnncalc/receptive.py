@@ -10,7 +10,7 @@ with effective kernel Fe, stride S and start padding Ps does::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Union
 
@@ -30,6 +30,34 @@ class Field:
 #: ``global``: the layer sees the whole input (fc, gap, flatten and after);
 #: ``undefined``: no recurrence applies (after a transposed conv).
 FieldState = Union[Field, Literal["global", "undefined"]]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldStep:
+    """A layer's field and what a reader should know about it (codes worded by the renderers)."""
+
+    field: FieldState
+    notes: tuple[str, ...] = ()
+
+
+#: ``rule(window, fields) -> FieldStep``: the layer's window (or None) and the fields of its
+#: inputs, the current path first; each registry entry names the rule that moves its field
+FieldRule = Callable[[Union[Window, None], Sequence[FieldState]], FieldStep]
+
+NO_UNIFORM_WINDOW = "field.no-window"
+UNDEFINED_AFTER = "field.undefined"
+NOT_ALIGNED = "field.not-aligned"
+GLOBAL_CONTEXT = "field.global-context"
+
+#: how the field's notes read in tables, JSON warnings and the working
+FIELD_NOTES = {
+    NO_UNIFORM_WINDOW: "no single window describes this pooling (the sizes do not divide, or are symbolic), "
+    "so no receptive field is reported from here on",
+    UNDEFINED_AFTER: "the receptive field is not defined after {kind}: none is reported from here on",
+    NOT_ALIGNED: "the merged paths' receptive fields are not aligned (different jumps or centres)",
+}
+#: not a warning: squeeze-and-excitation is meant to see the whole input; the field's renderers
+#: say "+ global context" next to the local field
 
 
 def input_field(rank: int) -> FieldState:
@@ -80,3 +108,42 @@ def merge_fields(fields: Sequence[FieldState]) -> tuple[FieldState, bool]:
             if other.jump[axis] != widest.jump[axis] or not same_centre:
                 aligned = False
     return Field(size=tuple(size), jump=tuple(jump), padding=tuple(padding)), aligned
+
+
+def keep_field(window: Window | None, fields: Sequence[FieldState]) -> FieldStep:
+    """Activations, norms, dropout, channel slices and shuffles: the field is unchanged."""
+    return FieldStep(fields[0])
+
+
+def window_field(window: Window | None, fields: Sequence[FieldState]) -> FieldStep:
+    """Convs and pools (and pad/crop, a 1-wide window with positive/negative padding)."""
+    if window is not None:
+        return FieldStep(apply_window(fields[0], window))
+    if isinstance(fields[0], Field):  # adaptive pooling whose windows are not all alike
+        return FieldStep("undefined", (NO_UNIFORM_WINDOW,))
+    return FieldStep(fields[0])
+
+
+def global_field(window: Window | None, fields: Sequence[FieldState]) -> FieldStep:
+    """fc, flatten, global pooling: every output sees the whole input."""
+    return FieldStep("global")
+
+
+def undefined_field(window: Window | None, fields: Sequence[FieldState]) -> FieldStep:
+    """Transposed convs, upsampling, pixel shuffles: no recurrence describes what follows."""
+    if isinstance(fields[0], Field):
+        return FieldStep("undefined", (UNDEFINED_AFTER,))
+    return FieldStep(fields[0])
+
+
+def merge_field(window: Window | None, fields: Sequence[FieldState]) -> FieldStep:
+    """add, mul, concat: local paths merge (largest, with the alignment check); a path that
+    came through a global layer (squeeze-and-excitation) adds context, not a field."""
+    local = [f for f in fields if f != "global"]
+    if not local:
+        return FieldStep("global")
+    merged, aligned = merge_fields(local)
+    notes: list[str] = [] if aligned else [NOT_ALIGNED]
+    if len(local) < len(fields) and merged != "undefined":
+        notes.append(GLOBAL_CONTEXT)
+    return FieldStep(merged, tuple(notes))

@@ -13,19 +13,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnncalc.analysis import LayerRow, Report, analyze
+from cnncalc.arch.text import parse_dims
+from cnncalc.arch.values import KEY_SPELLINGS, Where, read_int
 from cnncalc.dims import Dim, to_json
 from cnncalc.errors import ArchError, CnncalcError, UsageError
 from cnncalc.formula import Line
-from cnncalc.layers import lookup
+from cnncalc.layers import REGISTRY, lookup
 from cnncalc.layers.base import LayerContext
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import padding_lines, size_lines
 from cnncalc.model import Arch, InputSpec, LayerSpec
-from cnncalc.arch.text import parse_dims
-from cnncalc.arch.values import KEY_SPELLINGS, Where, read_int
 
-#: the kinds ``cnncalc layer`` offers (``pool`` is max pooling)
-LAYER_KINDS = ("conv", "dwconv", "deconv", "maxpool", "avgpool", "pool", "fc")
+
+def _offered() -> tuple[str, ...]:
+    names: list[str] = []
+    for kind in REGISTRY.values():
+        if kind.family is not None:
+            names.append(kind.name)
+            if kind.name == "avgpool":
+                names.append("pool")
+    return tuple(names)
+
+
+#: the kinds ``cnncalc layer`` offers: every kind with a one-layer family (``pool`` is max pooling)
+LAYER_KINDS = _offered()
 SOURCE = "command line"
 
 

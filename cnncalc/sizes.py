@@ -18,9 +18,9 @@ from cnncalc.dims import as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.geometry import uncovered_input
 from cnncalc.layers import REGISTRY
-from cnncalc.model import Shape
 from cnncalc.layers.common import dim_name
-from cnncalc.model import Arch
+from cnncalc.model import Arch, Shape
+from cnncalc.receptive import window_field
 
 #: ranges longer than this are refused (each size is a full pipeline run)
 MAX_SIZES = 100_000
@@ -72,7 +72,7 @@ def exactness_problems(report: Report) -> list[str]:
 
 def _row_problems(row: LayerRow) -> list[str]:
     kind = REGISTRY[row.spec.kind]
-    if kind.receptive != "window":
+    if kind.receptive is not window_field:
         return []
     where = f"line {row.line} ({row.kind})"
     window = row.window

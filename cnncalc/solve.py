@@ -25,10 +25,10 @@ from cnncalc.dims import Dim, as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.formula import Line, Math, letter, number, plus, times
 from cnncalc.geometry import effective_kernel, output_padding_fits, pool_output_size, transposed_output_size
-from cnncalc.model import Shape
+from cnncalc.layers import REGISTRY
 from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import ONE, SizeMode, size_formula
-from cnncalc.model import Arch
+from cnncalc.model import Arch, Shape
 
 #: a search that has not bracketed its answer by this magnitude gives up with an error
 MAX_MAGNITUDE = 2**256
@@ -352,18 +352,13 @@ def _check_lines(problem: LayerProblem, interval: Interval | None, name: str) ->
     return lines
 
 
+#: every spelling of a kind ``cnncalc solve KIND`` takes (windowed kinds), and ``pool``
 LAYER_FAMILIES: dict[str, LayerFamily] = {
-    "conv": "conv",
-    "conv1d": "conv",
-    "conv2d": "conv",
-    "dwconv": "conv",
-    "pool": "pool",
-    "maxpool": "pool",
-    "avgpool": "pool",
-    "deconv": "deconv",
-    "convtranspose": "deconv",
-    "convt": "deconv",
-}
+    spelling.lower(): kind.family
+    for kind in REGISTRY.values()
+    if kind.family in ("conv", "pool", "deconv")
+    for spelling in (kind.name, *kind.aliases)
+} | {"pool": "pool"}
 
 
 def _read(option: str, text: str | None, *, minimum: int, default: int | None) -> int | None:

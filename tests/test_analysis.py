@@ -94,7 +94,9 @@ def test_transposed_conv_has_no_field_and_says_so() -> None:
         "global",
     ]
     assert "not defined after a transposed conv" in report.rows[1].warnings[0]
-    assert report.totals.receptive_field is None
+    # the network's field is the last one in file order that is a field at all: the conv's
+    assert report.totals.receptive_field == Field(size=(3, 3), jump=(1, 1), padding=(1, 1))
+    assert summarize("input 8x8x1\ndeconv K=1 F=2 S=2\n").totals.receptive_field is None
 
 
 def test_totals_field_is_the_backbones() -> None:

@@ -57,7 +57,7 @@ def test_wrong_receptive_field_is_caught(monkeypatch: pytest.MonkeyPatch) -> Non
         out = real(field, window)
         return Field(size=tuple(s + 1 for s in out.size), jump=out.jump, padding=out.padding)
 
-    monkeypatch.setattr("cnncalc.analysis.apply_window", one_too_wide)
+    monkeypatch.setattr("cnncalc.receptive.apply_window", one_too_wide)
     report = verify(parse("input 32x32x1\nconv K=1 F=3 P=1\nconv K=1 F=3 P=1\n", "t.arch"))
     assert not report.ok
     assert report.rows[1].field_check.startswith("MISMATCH")

@@ -6,10 +6,10 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from cnncalc.arch.values import IDENTIFIER, KEY_SPELLINGS, Where, read_dims, read_int, read_label
 from cnncalc.layers import lookup, suggest
 from cnncalc.layers.base import LayerKind
 from cnncalc.model import LayerSpec
-from cnncalc.arch.values import IDENTIFIER, KEY_SPELLINGS, Where, read_dims, read_int, read_label
 
 _KEY_ORDER = ("K", "F", "S", "P", "D", "G", "M", "OP", "bias", "trainable", "rate")
 
@@ -118,13 +118,6 @@ def _usage(kind: LayerKind) -> str:
         return f"write e.g. '{kind.name} shortcut' after 'shortcut: ...' was defined"
     if kind.positional == "sizes":
         return f"write e.g. '{kind.name} 7' (or '7x7')"
-    examples = {
-        "conv": "conv K=32 F=3 S=1 P=same",
-        "deconv": "deconv K=32 F=4 S=2 P=1",
-        "dwconv": "dwconv F=3 P=1",
-        "maxpool": "maxpool F=2",
-        "avgpool": "avgpool F=2",
-    }
-    if kind.name in examples:
-        return f"write e.g. '{examples[kind.name]}'"
+    if kind.required:
+        return f"write e.g. '{kind.example.splitlines()[-1]}'"
     return f"{kind.name} takes " + ", ".join(f"{k}=..." for k in _allowed_keys(kind))

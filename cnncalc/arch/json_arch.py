@@ -21,11 +21,11 @@ import json.decoder
 import json.scanner
 from typing import Any
 
-from cnncalc.errors import ArchError, Location
 from cnncalc.arch.build import Token, build_layer
-from cnncalc.model import Arch, InputSpec, Node, Repeat
 from cnncalc.arch.text import MAX_DEPTH, MAX_LAYERS, count_layers, parse_dims
 from cnncalc.arch.values import Where, read_int
+from cnncalc.errors import ArchError, Location
+from cnncalc.model import Arch, InputSpec, Node, Repeat
 
 
 class _Located(dict[str, Any]):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-from cnncalc.errors import ArchError, Location, UsageError
-from cnncalc.model import Arch
 from cnncalc.arch.text import parse, parse_dims
 from cnncalc.arch.values import Where
+from cnncalc.errors import ArchError, Location, UsageError
+from cnncalc.model import Arch
 
 
 def decode(data: bytes, source: str) -> str:

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from cnncalc.arch.build import Token, build_layer
+from cnncalc.arch.values import IDENTIFIER, Where, read_int
 from cnncalc.dims import paused_gc
 from cnncalc.errors import ArchError, Location
-from cnncalc.arch.build import Token, build_layer
 from cnncalc.model import Arch, InputSpec, LayerSpec, Node, Repeat
-from cnncalc.arch.values import IDENTIFIER, Where, read_int
 
 _TOKEN = re.compile(r"[{}]|[^\s{}]+")
 MAX_DEPTH = 100

@@ -23,10 +23,6 @@ SPELLINGS: dict[str, str] = {
 }
 
 
-#: kinds that keep the shape and the receptive field (activations, bn, dropout, identity)
-SHAPE_PRESERVING = frozenset(name for name, kind in REGISTRY.items() if kind.receptive == "keep")
-
-
 def lookup(spelling: str) -> LayerKind | None:
     """The kind for a spelling (case-insensitive: ``Conv2D`` is ``conv``), or None."""
     name = SPELLINGS.get(spelling.lower())
@@ -41,7 +37,6 @@ def suggest(spelling: str) -> str | None:
 
 __all__ = [
     "REGISTRY",
-    "SHAPE_PRESERVING",
     "SPELLINGS",
     "Computed",
     "LayerContext",

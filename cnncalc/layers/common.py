@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from cnncalc.dims import Dim, as_int, is_positive
 from cnncalc.geometry import effective_kernel, mode_padding, uncovered_input
-from cnncalc.layers.base import LayerContext
-from cnncalc.model import Shape, Window
-from cnncalc.model import PaddingMode
+from cnncalc.layers.base import Executed, LayerContext
+from cnncalc.model import LayerSpec, PaddingMode, Shape, Window
+from cnncalc.reference import ops
+from cnncalc.reference.tensor import Tensor, size_of
 
+TIMES = "×"
 _DIM_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
@@ -158,4 +160,54 @@ def coverage_warnings(ctx: LayerContext, window: Window) -> tuple[str, ...]:
         f"stride {s} does not divide I + Ps + Pe - Fe = {span} on {' and '.join(names)}: "
         f"the last {lost} input position(s) there are never covered"
         for (s, span, lost), names in lost_by_dim.items()
+    )
+
+
+def caption_window(spec: LayerSpec, window: Window | None, output: Shape) -> str:
+    """``conv 5×5, 6``, ``maxpool 2×2/2``, ``conv 3×3/2 d2, 64 g32``: a windowed layer, briefly."""
+    if window is None:
+        return spec.kind
+    text = f"{spec.kind} {TIMES.join(map(str, window.kernel))}"
+    if any(s != 1 for s in window.stride):
+        text += "/" + _uniform(window.stride)
+    if any(d != 1 for d in window.dilation):
+        text += " d" + _uniform(window.dilation)
+    if spec.filters is not None:
+        text += f", {spec.filters}"
+        if spec.groups and spec.groups > 1:
+            text += f" g{spec.groups}"
+    return text
+
+
+def _uniform(values: tuple[int, ...]) -> str:
+    """``2`` when every dim agrees, else ``2×1``."""
+    return str(values[0]) if len(set(values)) == 1 else TIMES.join(map(str, values))
+
+
+def run_conv(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    """One all-ones filter over every input channel (verify's one-channel run)."""
+    window = layer.window
+    assert window is not None  # conv kinds always have a window
+    taps = size_of(window.kernel)
+    return ops.conv(
+        x,
+        [[[1] * taps] * x.channels],
+        window.kernel,
+        stride=window.stride,
+        padding=list(layer.padding),
+        dilation=window.dilation,
+    )
+
+
+def run_pool(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    window = layer.window
+    assert window is not None
+    return ops.pool(
+        x,
+        window.kernel,
+        stride=window.stride,
+        padding=list(layer.padding),
+        dilation=window.dilation,
+        mode="max" if layer.spec.kind == "maxpool" else "avg",
+        ceil_mode=layer.spec.ceil,
     )

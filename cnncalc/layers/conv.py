@@ -7,19 +7,22 @@ weight is one MAC, biases are not counted; parameters are what PyTorch's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cnncalc.dims import product
 from cnncalc.formula import Line, Math, add, letter, number, times
 from cnncalc.geometry import conv_output_size, output_padding_fits, transposed_output_size
-from cnncalc.layers.base import Computed, LayerContext, LayerKind
-from cnncalc.model import Shape, Window
+from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
 from cnncalc.layers.common import (
     SizeRule,
+    caption_window,
     channels_of,
     coverage_warnings,
     dim_name,
     output_sizes,
     per_dim,
     resolve_window,
+    run_conv,
     spatial_input,
 )
 from cnncalc.layers.working import (
@@ -32,7 +35,10 @@ from cnncalc.layers.working import (
     per_group,
     size_lines,
 )
-from cnncalc.model import PaddingMode
+from cnncalc.model import PaddingMode, Shape, Window
+from cnncalc.receptive import undefined_field, window_field
+from cnncalc.reference import ops
+from cnncalc.reference.tensor import Tensor, size_of
 
 _CONV_FORMULA = "floor((I + Ps + Pe - Fe)/S) + 1 = floor(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
 _DECONV_FORMULA = "(I - 1)*S - Ps - Pe + Fe + OP = ({I} - 1)*{S} - {Ps} - {Pe} + {Fe} + {OP}"
@@ -202,6 +208,22 @@ def explain_deconv(ctx: LayerContext, computed: Computed) -> list[Line]:
 
 _WINDOW_KEYS = frozenset({"F", "S", "P", "D", "bias", "trainable"})
 
+
+def run_deconv(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    window = layer.window
+    assert window is not None
+    extra = layer.spec.output_padding or (0,)
+    return ops.deconv(
+        x,
+        [[[1] * size_of(window.kernel)]] * x.channels,
+        window.kernel,
+        stride=window.stride,
+        padding=list(layer.padding),
+        dilation=window.dilation,
+        output_padding=extra * len(window.kernel) if len(extra) == 1 else extra,
+    )
+
+
 KINDS = (
     LayerKind(
         name="conv",
@@ -210,7 +232,12 @@ KINDS = (
         required=frozenset({"K", "F"}),
         compute=compute_conv,
         explain=explain_conv,
-        receptive="window",
+        receptive=window_field,
+        reference=run_conv,
+        family="conv",
+        caption=caption_window,
+        counts_as="conv",
+        example="conv K=32 F=3 S=1 P=same",
         summary="convolution: K filters of F x ... x C/G",
     ),
     LayerKind(
@@ -220,7 +247,12 @@ KINDS = (
         required=frozenset({"F"}),
         compute=compute_dwconv,
         explain=explain_dwconv,
-        receptive="window",
+        receptive=window_field,
+        reference=run_conv,
+        family="conv",
+        caption=caption_window,
+        counts_as="conv",
+        example="dwconv F=3 S=2 P=same",
         summary="depthwise convolution: groups = C, C*M output channels",
     ),
     LayerKind(
@@ -230,7 +262,13 @@ KINDS = (
         required=frozenset({"K", "F"}),
         compute=compute_deconv,
         explain=explain_deconv,
-        receptive="undefined",
+        receptive=undefined_field,
+        reference=run_deconv,
+        family="deconv",
+        caption=caption_window,
+        counts_as="conv",
+        example="deconv K=4 F=4 S=2 P=1",
+        noun="a transposed conv",
         summary="transposed convolution (PyTorch ConvTranspose)",
     ),
 )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cnncalc.dims import product
 from cnncalc.formula import Line, Math, add, letter, number, result, times
-from cnncalc.layers.base import Computed, LayerContext, LayerKind
-from cnncalc.model import Shape
+from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
 from cnncalc.layers.common import dim_name
+from cnncalc.model import LayerSpec, Shape, Window
+from cnncalc.receptive import global_field
+from cnncalc.reference import ops
+from cnncalc.reference.tensor import Tensor, size_of
 
 
 def compute_fc(ctx: LayerContext) -> Computed:
@@ -61,6 +66,18 @@ def explain_flatten(ctx: LayerContext, computed: Computed) -> list[Line]:
     return lines or [Line(name=letter("N"), result=result(computed.output.channels), note="already flat")]
 
 
+def run_fc(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    return ops.dense(x, [[1] * size_of((*x.spatial, x.channels))])
+
+
+def run_flatten(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    return ops.collapse(ops.flatten(x))
+
+
+def caption_fc(spec: LayerSpec, window: Window | None, output: Shape) -> str:
+    return f"fc {spec.units}"
+
+
 KINDS = (
     LayerKind(
         name="fc",
@@ -69,14 +86,21 @@ KINDS = (
         positional="units",
         compute=compute_fc,
         explain=explain_fc,
-        receptive="global",
+        receptive=global_field,
+        reference=run_fc,
+        family="fc",
+        caption=caption_fc,
+        counts_as="fc",
+        example="fc 10",
         summary="fully connected: N units, input flattened first",
     ),
     LayerKind(
         name="flatten",
         compute=compute_flatten,
         explain=explain_flatten,
-        receptive="global",
+        receptive=global_field,
+        reference=run_flatten,
+        example="flatten",
         summary="flatten to one vector",
     ),
 )

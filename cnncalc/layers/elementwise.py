@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cnncalc.formula import Line, letter, number, result, shape, times
-from cnncalc.layers.base import Computed, LayerContext, LayerKind
+from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
+from cnncalc.receptive import keep_field
+from cnncalc.reference.tensor import Tensor
 
 
 def compute_same_shape(ctx: LayerContext) -> Computed:
@@ -46,14 +50,24 @@ def explain_batchnorm(ctx: LayerContext, computed: Computed) -> list[Line]:
     ]
 
 
-def same_shape_kind(name: str, summary: str, *, keys: frozenset[str] = frozenset()) -> LayerKind:
+def run_unchanged(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    """Element-wise kinds keep which inputs each output depends on (verify's one-channel run)."""
+    return x
+
+
+def same_shape_kind(
+    name: str, summary: str, *, keys: frozenset[str] = frozenset(), example: str | None = None
+) -> LayerKind:
     """Factory for every kind that leaves the shape, the params and the receptive field alone."""
     return LayerKind(
         name=name,
         keys=keys,
         compute=compute_same_shape,
         explain=explain_same_shape,
-        receptive="keep",
+        receptive=keep_field,
+        reference=run_unchanged,
+        draw="fold",
+        example=example or name,
         summary=summary,
     )
 
@@ -67,10 +81,14 @@ KINDS = (
         keys=frozenset({"trainable"}),
         compute=compute_batchnorm,
         explain=explain_batchnorm,
-        receptive="keep",
+        receptive=keep_field,
+        reference=run_unchanged,
+        draw="fold",
+        counts_as="bn",
+        example="bn",
         summary="batch normalization over channels: 2C trainable + 2C running statistics",
     ),
     *(same_shape_kind(name, f"{name} activation") for name in _ACTIVATIONS),
-    same_shape_kind("dropout", "dropout (no effect on sizes)", keys=frozenset({"rate"})),
+    same_shape_kind("dropout", "dropout (no effect on sizes)", keys=frozenset({"rate"}), example="dropout rate=0.5"),
     same_shape_kind("identity", "identity: a place to hang a label"),
 )

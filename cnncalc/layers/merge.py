@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cnncalc.dims import Dim, equal, text
 from cnncalc.formula import Line, add, letter, number, result, tex_text
 from cnncalc.formula import shape as shape_math
-from cnncalc.layers.base import Computed, LayerContext, LayerKind
+from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
 from cnncalc.model import Shape
+from cnncalc.receptive import merge_field
+from cnncalc.reference import ops
+from cnncalc.reference.tensor import Tensor
 
 
 def _compare(name: str, first: tuple[Dim, ...], other: tuple[Dim, ...]) -> tuple[str | None, list[str]]:
@@ -85,13 +90,22 @@ def explain_concat(ctx: LayerContext, computed: Computed) -> list[Line]:
     ]
 
 
+def run_sum(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    """On one channel, a join depends on what any of its paths depends on: sum them."""
+    return ops.add([ops.collapse(t) for t in (x, *operands)])
+
+
 KINDS = (
     LayerKind(
         name="add",
         positional="operands",
         compute=compute_add,
         explain=explain_add,
-        receptive="merge",
+        receptive=merge_field,
+        reference=run_sum,
+        draw="merge",
+        symbol="⊕",
+        example="x: conv K=4 F=3 P=1\nrelu\nadd x",
         summary="element-wise sum of the current output and the named ones",
     ),
     LayerKind(
@@ -99,7 +113,10 @@ KINDS = (
         positional="operands",
         compute=compute_concat,
         explain=explain_concat,
-        receptive="merge",
+        receptive=merge_field,
+        reference=run_sum,
+        draw="merge",
+        example="x: conv K=4 F=3 P=1\nconv K=2 F=1\nconcat x",
         summary="the current output and the named ones joined on channels",
     ),
 )

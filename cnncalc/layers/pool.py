@@ -6,13 +6,27 @@ multiply-accumulates, DESIGN.md §4). The stride defaults to the window.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cnncalc.dims import as_int
 from cnncalc.formula import Line, letter, number, shape
 from cnncalc.geometry import effective_kernel, pool_output_size
-from cnncalc.layers.base import Computed, LayerContext, LayerKind
-from cnncalc.model import Shape, Window
-from cnncalc.layers.common import coverage_warnings, dim_name, output_sizes, resolve_window, spatial_input
+from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
+from cnncalc.layers.common import (
+    TIMES,
+    caption_window,
+    coverage_warnings,
+    dim_name,
+    output_sizes,
+    resolve_window,
+    run_pool,
+    spatial_input,
+)
 from cnncalc.layers.working import output_shape_line, padding_lines, size_lines
+from cnncalc.model import LayerSpec, Shape, Window
+from cnncalc.receptive import global_field, window_field
+from cnncalc.reference import ops
+from cnncalc.reference.tensor import Tensor
 
 _FLOOR = "floor((I + Ps + Pe - Fe)/S) + 1 = floor(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
 _CEIL = "ceil((I + Ps + Pe - Fe)/S) + 1 = ceil(({I} + {Ps} + {Pe} - {Fe})/{S}) + 1"
@@ -128,6 +142,19 @@ def explain_global_pool(ctx: LayerContext, computed: Computed) -> list[Line]:
     ]
 
 
+def run_adaptive_pool(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    return ops.adaptive_pool(x, layer.output_spatial, "avg" if layer.spec.kind == "adaptiveavgpool" else "max")
+
+
+def run_global_pool(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    return ops.global_pool(x, "avg" if layer.spec.kind == "gap" else "max")
+
+
+def caption_adaptive(spec: LayerSpec, window: Window | None, output: Shape) -> str:
+    """``avg pool → 7×7``"""
+    return f"{spec.kind[8:11]} pool → {TIMES.join(map(str, output.spatial))}"
+
+
 KINDS = (
     LayerKind(
         name="maxpool",
@@ -136,7 +163,11 @@ KINDS = (
         flags=frozenset({"ceil"}),
         compute=compute_pool,
         explain=explain_pool,
-        receptive="window",
+        receptive=window_field,
+        reference=run_pool,
+        family="pool",
+        caption=caption_window,
+        example="maxpool F=3 S=2 P=1 ceil",
         summary="max pooling, stride defaults to F",
     ),
     LayerKind(
@@ -146,7 +177,11 @@ KINDS = (
         flags=frozenset({"ceil"}),
         compute=compute_pool,
         explain=explain_pool,
-        receptive="window",
+        receptive=window_field,
+        reference=run_pool,
+        family="pool",
+        caption=caption_window,
+        example="avgpool F=2",
         summary="average pooling, stride defaults to F",
     ),
     *(
@@ -155,7 +190,10 @@ KINDS = (
             positional="sizes",
             compute=compute_adaptive_pool,
             explain=explain_adaptive_pool,
-            receptive="window",
+            receptive=window_field,
+            reference=run_adaptive_pool,
+            caption=caption_adaptive,
+            example=f"{name} 3",
             summary=f"adaptive {op} pooling to a given output size (PyTorch Adaptive{op.title()}Pool)",
         )
         for name, op in (("adaptiveavgpool", "avg"), ("adaptivemaxpool", "max"))
@@ -164,14 +202,20 @@ KINDS = (
         name="gap",
         compute=compute_global_pool,
         explain=explain_global_pool,
-        receptive="global",
+        receptive=global_field,
+        reference=run_global_pool,
+        caption=lambda spec, window, output: "global avg pool",
+        example="gap",
         summary="global average pooling to 1 x ... x 1 x C",
     ),
     LayerKind(
         name="gmp",
         compute=compute_global_pool,
         explain=explain_global_pool,
-        receptive="global",
+        receptive=global_field,
+        reference=run_global_pool,
+        caption=lambda spec, window, output: "global max pool",
+        example="gmp",
         summary="global max pooling to 1 x ... x 1 x C",
     ),
 )

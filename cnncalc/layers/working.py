@@ -14,8 +14,8 @@ from typing import Literal
 from cnncalc.dims import Dim, as_int, ceil_div, floor_div
 from cnncalc.formula import Line, Math, call, ceil, floor, letter, number, over, pair, plus, result, shape, times
 from cnncalc.layers.base import Computed, LayerContext
-from cnncalc.model import Window
 from cnncalc.layers.common import dim_name
+from cnncalc.model import Window
 
 ONE = number(1)
 TWO = number(2)

@@ -14,9 +14,9 @@ import sys
 from fractions import Fraction
 from typing import Any
 
+from cnncalc.arch.source import decode
 from cnncalc.errors import ArchError, Location, UsageError
 from cnncalc.reference.tensor import nested_shape
-from cnncalc.arch.source import decode
 
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?\Z")
 _SEPARATORS = re.compile(r"[,\s]+")

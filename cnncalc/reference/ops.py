@@ -305,6 +305,13 @@ def add(tensors: Sequence[Tensor]) -> Tensor:
     return Tensor(first.spatial, first.channels, data)
 
 
+def collapse(x: Tensor) -> Tensor:
+    """All channels summed into one plane (``cnncalc verify`` runs every layer on one channel)."""
+    if x.channels == 1:
+        return x
+    return Tensor(x.spatial, 1, ([sum(column) for column in zip(*x.data, strict=True)],))
+
+
 def concat(tensors: Sequence[Tensor]) -> Tensor:
     data = tuple(plane for t in tensors for plane in t.data)
     return Tensor(tensors[0].spatial, len(data), data)

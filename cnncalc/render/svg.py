@@ -10,7 +10,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from cnncalc.diagram import Item, Layout
+from cnncalc.analysis import Report
+from cnncalc.diagram import TIMES, Item, Layout, shape_text
+from cnncalc.receptive import Field
+from cnncalc.render import text as fmt
 
 THEMES: dict[str, dict[str, Any]] = {
     "light": {
@@ -97,7 +100,7 @@ def _item(item: Item, theme: Any) -> str:
             f'<rect class="box" x="{_n(item.x)}" y="{_n(item.y)}" width="{_n(item.width)}" height="{_n(item.height)}" fill="none" stroke="none"/>'
         )
         body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="13" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>')
-        body.append(_text(cx, cy + 5, "+", size=16, color=str(stroke), weight="bold"))
+        body.append(_text(cx, cy + 5, item.symbol, size=16, color=str(stroke), weight="bold"))
         after = f"{item.shape}  {item.detail}" if item.detail else item.shape
         body.append(_text(cx - 20, cy + 4, after, size=11, color=str(theme["text"]), anchor="end"))
     else:
@@ -108,7 +111,7 @@ def _item(item: Item, theme: Any) -> str:
         cx = item.x + item.width / 2
         if item.kind == "concat":
             body.append(
-                _text(cx, item.y + 19, f"concat → {item.shape}", size=11, color=str(theme["text"]), weight="bold")
+                _text(cx, item.y + 19, f"{item.title} → {item.shape}", size=11, color=str(theme["text"]), weight="bold")
             )
         else:
             body.append(_text(cx, item.y + 16, item.title, size=12, color=str(theme["text"]), weight="bold"))
@@ -181,7 +184,7 @@ def render_svg(
     parts += [_edge(layout, i, colors) for i in range(len(layout.edges))]
     parts += [_item(item, colors) for item in layout.items]
     if totals:
-        parts.append(_text(18, height - 14, layout.totals, size=12, color=str(colors["text"]), anchor="start"))
+        parts.append(_text(18, height - 14, totals_line(layout.report), size=12, color=str(colors["text"]), anchor="start"))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -201,8 +204,18 @@ def render_html(layout: Layout, svg: str, title: str, theme: str) -> str:
 table{{border-collapse:collapse;margin-top:18px;font-size:13px}}td,th{{border:1px solid {colors["frame"]};padding:3px 8px;text-align:right}}
 td:nth-child(2),td:nth-child(3){{text-align:left}}</style></head>
 <body><h1>{escape(title)}</h1>
-{svg}<p>{escape(layout.totals)}</p>
+{svg}<p>{escape(totals_line(layout.report))}</p>
 <table><thead><tr><th>#</th><th>layer</th><th>output</th><th>params</th><th>MACs</th></tr></thead><tbody>
 {rows}
 </tbody></table></body></html>
 """
+
+
+def totals_line(report: Report) -> str:
+    """``params 61,706   MACs 416.5 K   receptive field 32×32   output 10`` under the drawing."""
+    field_ = report.totals.receptive_field
+    rf = TIMES.join(map(str, field_.size)) if isinstance(field_, Field) else "n/a"
+    return (
+        f"params {fmt.number(report.totals.trainable_params)}   MACs {fmt.si(report.totals.macs)}"
+        f"   receptive field {rf}   output {shape_text(report.totals.output_shape)}"
+    )

@@ -268,7 +268,7 @@ def layer_command(
     Example: cnncalc layer conv --input 32x32x3 --kernel 5 --filters 6 --explain
     """
     from cnncalc.explain import explain_row
-    from cnncalc.single import SOURCE, LayerOptions, analyze_layer
+    from cnncalc.one_layer import SOURCE, LayerOptions, analyze_layer
 
     options = LayerOptions(
         kernel=kernel,
@@ -319,20 +319,21 @@ def padding_command(
 
     Example: cnncalc padding --input 7 --kernel 3 --stride 2 --mode same
     """
-    from cnncalc.single import padding_report
+    from cnncalc.one_layer import padding_report
 
     result = padding_report(input_dims, kernel, stride, dilation, mode)
     if json_output:
         import json
 
-        from cnncalc.render.explain import line_json
+        from cnncalc.render.one_layer import padding_document
 
-        typer.echo(json.dumps(result.to_json() | {"working": [line_json(x) for x in result.lines]}))
+        typer.echo(json.dumps(padding_document(result)))
         return
     from cnncalc.render.course import render_result
+    from cnncalc.render.one_layer import padding_fields
 
     lines = result.lines if explain else result.padding_lines
-    _print(render_result(f"cnncalc padding — {mode}", result.fields(), lines, True), no_color=no_color)
+    _print(render_result(f"cnncalc padding — {mode}", padding_fields(result), lines, True), no_color=no_color)
 
 
 @app.command("solve")

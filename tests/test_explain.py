@@ -18,7 +18,7 @@ from cnncalc.errors import CnncalcError
 from cnncalc.explain import Working, explain_report, explain_row
 from cnncalc.formula import Line
 from cnncalc.render.explain import render
-from cnncalc.single import SOURCE, LayerOptions, analyze_layer
+from cnncalc.one_layer import SOURCE, LayerOptions, analyze_layer
 from cnncalc.arch.source import load
 from tests.arith import evaluate, value_of
 from tests.conftest import ROOT

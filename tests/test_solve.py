@@ -17,7 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.errors import CnncalcError, UsageError
-from cnncalc.single import LayerOptions, analyze_layer
+from cnncalc.one_layer import LayerOptions, analyze_layer
 from cnncalc.solve import Interval, LayerProblem, layer_problem, monotone_solve, parse_target, solve_layer
 from tests.conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""One layer from command-line options: ``cnncalc layer conv --input 32x32x3 --kernel 5 --filters 6``.
+"""One layer alone: ``cnncalc layer conv --input 32x32x3 --kernel 5 --filters 6``, and ``cnncalc padding``.
 
 The options are read by the same value readers as an ``.arch`` file and the layer runs
 through the same pipeline, so ``layer`` and ``summary`` cannot disagree. Errors name
@@ -15,12 +15,10 @@ from typing import Any
 from cnncalc.analysis import LayerRow, Report, analyze
 from cnncalc.arch.text import parse_dims
 from cnncalc.arch.values import KEY_SPELLINGS, Where, read_int
-from cnncalc.dims import Dim, to_json
 from cnncalc.errors import ArchError, CnncalcError, UsageError
 from cnncalc.formula import Line
 from cnncalc.layers import REGISTRY, lookup
 from cnncalc.layers.base import LayerContext
-from cnncalc.layers.common import dim_name
 from cnncalc.layers.working import padding_lines, size_lines
 from cnncalc.model import Arch, InputSpec, LayerSpec
 
@@ -160,34 +158,6 @@ class PaddingResult:
     @property
     def lines(self) -> tuple[Line, ...]:
         return self.padding_lines + self.size_lines
-
-    def fields(self) -> list[tuple[str, str]]:
-        window = self.row.window
-        assert window is not None
-        rank = len(window.kernel)
-        out = []
-        for axis, (start, end) in enumerate(window.padding):
-            size, result = self.row.input_shape.spatial[axis], self.row.output_shape.spatial[axis]
-            out.append((dim_name(rank, axis), f"I = {size}: (Ps, Pe) = ({start}, {end}), O = {result}"))
-        return out
-
-    def to_json(self) -> dict[str, object]:
-        window = self.row.window
-        assert window is not None
-
-        def ints(values: tuple[Dim, ...] | list[Dim]) -> list[int | str]:
-            return [to_json(v) for v in values]
-
-        return {
-            "schema": "cnncalc.padding/1",
-            "mode": self.mode,
-            "input": ints(self.row.input_shape.spatial),
-            "kernel": list(window.kernel),
-            "stride": list(window.stride),
-            "dilation": list(window.dilation),
-            "padding": [ints(list(pair)) for pair in window.padding],
-            "output": ints(self.row.output_shape.spatial),
-        }
 
 
 def padding_report(input_dims: str, kernel: str, stride: str, dilation: str, mode: str) -> PaddingResult:

@@ -64,6 +64,8 @@ class Totals:
     activations: Dim
     output_shape: Shape
     receptive_field: Field | None
+    #: every network output: the last line's, then the layers flagged ``output`` in file order
+    outputs: tuple[Shape, ...]
 
     @property
     def total_params(self) -> Dim:
@@ -154,6 +156,7 @@ def _totals(rows: list[LayerRow], output: Shape) -> Totals:
         activations=activations,
         output_shape=output,
         receptive_field=last_local if isinstance(last_local, Field) else None,
+        outputs=(output, *(row.output_shape for row in rows if row.spec.output)),
     )
 
 

@@ -164,5 +164,6 @@ def restate(report: Report, progressions: Mapping[str, Progression]) -> Report:
         activations=dim(totals.activations),
         output_shape=shape(totals.output_shape),
         receptive_field=field(totals.receptive_field),
+        outputs=tuple(shape(s) for s in totals.outputs),
     )
     return replace(report, input_shape=shape(report.input_shape), rows=tuple(rows), totals=new_totals)

@@ -85,6 +85,23 @@ class LayerSpec:
     source: str | None = None
     rate: Fraction | None = None
     ceil: bool = False
+    #: negative slope of ``leakyrelu``
+    alpha: Fraction | None = None
+    #: ``slice channels=A:B``, half-open
+    channels: tuple[int, int] | None = None
+    #: ``upsample factor=`` and ``size=`` (per dim), ``mode=``; ``pixelshuffle r`` keeps r in ``factor``
+    factor: tuple[int, ...] | None = None
+    size: tuple[int, ...] | None = None
+    mode: str | None = None
+    #: ``crop to=LABEL`` (the label is also the layer's operand, so its shape reaches the kind)
+    target: str | None = None
+    #: Keras ``BatchNormalization(scale=, center=)``: gamma and beta
+    scale: bool = True
+    center: bool = True
+    #: flags: ``instancenorm affine``, ``prelu per_channel``, ``output`` (a network output)
+    affine: bool = False
+    per_channel: bool = False
+    output: bool = False
     columns: dict[str, int] = field(default_factory=dict, compare=False)
     #: the statement as written (label, kind, values); the same text always parses to
     #: the same layer, so the analysis keys its memo on it

@@ -25,7 +25,7 @@ from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Executed
 from cnncalc.model import Arch, LayerSpec
-from cnncalc.receptive import NOT_ALIGNED, Field, keep_field, merge_field
+from cnncalc.receptive import GLOBAL_CONTEXT, NOT_ALIGNED, Field, keep_field, merge_field
 from cnncalc.reference import ops
 from cnncalc.reference.tensor import Tensor, size_of
 
@@ -110,6 +110,8 @@ def _keeps_exact(row: LayerRow, ceil: bool) -> bool:
         if window.dilation[axis] != 1 or stride > kernel:
             return False
         start, end = _numeric(window.padding[axis], "padding")
+        if start < 0 or end < 0:  # a crop (negative padding, 1-wide window) drops edges, makes no holes
+            continue
         starts = ops.window_starts(start + size + end, kernel, stride, start, size, ceil_mode=ceil)
         if not starts or starts[-1] + kernel < start + size:  # the last input rows are never read
             return False
@@ -140,7 +142,7 @@ def verify(arch: Arch, impulses: int = 3) -> VerifyReport:
         predicted = _numeric(row.output_shape.spatial, "output")
         got = measured.get(row.index)
         found = checks[row.index]
-        mismatch = [c for c in found if c not in ("exact", "within", "global", "n/a", NOT_RUN)]
+        mismatch = [c for c in found if c not in ("exact", "within", "global", "global context", "n/a", NOT_RUN)]
         field_check = mismatch[0] if mismatch else ("exact" if "exact" in found else found[0] if found else "n/a")
         rows.append(
             VerifyRow(
@@ -199,6 +201,8 @@ def _run_impulse(
 
 
 def _propagate(row: LayerRow, first: _Value, operands: list[_Value], spec_ceil: bool) -> tuple[bool, bool]:
+    if GLOBAL_CONTEXT in row.field_notes:  # squeeze-and-excitation: from here on every unit sees everything
+        return False, False
     if REGISTRY[row.kind].receptive is merge_field:
         paths = [first, *operands]
         aligned = NOT_ALIGNED not in row.field_notes
@@ -214,6 +218,8 @@ def _check_field(
     field = row.receptive_field
     if field == "global":
         return "global"
+    if GLOBAL_CONTEXT in row.field_notes:
+        return "global context"
     if not isinstance(field, Field) or not trusted or not spatial:
         return "n/a"
     padding = _numeric(field.padding, "effective padding")

@@ -61,8 +61,12 @@ def test_json_has_every_key_of_the_contract(run_cli: Callable[..., Any]) -> None
     for layer in document["layers"]:
         assert set(layer) == expected
     assert set(document["totals"]) == {
-        "trainable_params", "non_trainable_params", "total_params", "macs", "flops", "output_shape", "receptive_field",
+        "trainable_params", "non_trainable_params", "total_params", "macs", "flops", "output_shape", "outputs",
+        "receptive_field",
     }  # fmt: skip
+    assert document["totals"]["outputs"] == [document["totals"]["output_shape"]]
+    conv = document["layers"][0]["receptive_field"]
+    assert set(conv) == {"size", "jump", "effective_padding", "global_context"} and conv["global_context"] is False
     fc = document["layers"][4]
     assert fc["kernel"] is None and fc["padding"] is None and fc["receptive_field"] is None
 

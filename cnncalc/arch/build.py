@@ -6,12 +6,22 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from cnncalc.arch.values import IDENTIFIER, KEY_SPELLINGS, Where, read_dims, read_int, read_label
+from cnncalc.arch.values import (
+    IDENTIFIER,
+    KEY_SPELLINGS,
+    KEYS,
+    UNIVERSAL_FLAGS,
+    UNIVERSAL_KEYS,
+    Where,
+    read_dims,
+    read_int,
+    read_label,
+)
 from cnncalc.layers import lookup, suggest
 from cnncalc.layers.base import LayerKind
 from cnncalc.model import LayerSpec
 
-_KEY_ORDER = ("K", "F", "S", "P", "D", "G", "M", "OP", "bias", "trainable", "rate")
+_KEY_ORDER = tuple(key.name for key in KEYS if key.name not in UNIVERSAL_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +34,7 @@ class Token:
 
 
 def _allowed_keys(kind: LayerKind) -> list[str]:
-    return [k for k in _KEY_ORDER if k in kind.keys] + ["from"]
+    return [k for k in _KEY_ORDER if k in kind.keys] + list(UNIVERSAL_KEYS)
 
 
 def build_layer(source: str, line: int, label: Token | None, kind_token: Token, args: list[Token]) -> LayerSpec:
@@ -65,7 +75,7 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
                 raise where(token).error(f"{key.name}= has no value")
             fields[key.field] = key.read(value, where(token, len(key_text) + 1))
             columns[key.name] = token.column
-        elif token.text in kind.flags:
+        elif token.text in kind.flags or token.text in UNIVERSAL_FLAGS:
             if token.text in columns:
                 raise where(token).error(f"{token.text} is given twice")
             fields[token.text] = True
@@ -77,6 +87,9 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
             fields["units_per_dim"] = read_dims(
                 token.text, where(token), what=f"the output size of {kind.name}", minimum=1
             )
+            columns["N"] = token.column
+        elif kind.positional == "factor" and "factor" not in fields:
+            fields["factor"] = (read_int(token.text, where(token), what=f"the factor of {kind.name}", minimum=1),)
             columns["N"] = token.column
         elif kind.positional == "operands" and IDENTIFIER.match(token.text):
             operands.append(token.text)
@@ -95,6 +108,11 @@ def build_layer(source: str, line: int, label: Token | None, kind_token: Token, 
         raise where(kind_token).error(f"{kind.name} needs its output size", hint=_usage(kind))
     if kind.positional == "units" and "units" not in fields:
         raise where(kind_token).error(f"{kind.name} needs its number of units", hint=_usage(kind))
+    if kind.positional == "factor" and "factor" not in fields:
+        raise where(kind_token).error(f"{kind.name} needs its factor", hint=_usage(kind))
+    if "target" in fields:  # crop to=LABEL: the label's output is an input of the layer
+        operands.append(fields["target"])
+        columns["operand1"] = columns["to"]
     if kind.positional == "operands" and not operands:
         raise where(kind_token).error(f"{kind.name} needs the labels of the outputs to join", hint=_usage(kind))
 
@@ -118,6 +136,6 @@ def _usage(kind: LayerKind) -> str:
         return f"write e.g. '{kind.name} shortcut' after 'shortcut: ...' was defined"
     if kind.positional == "sizes":
         return f"write e.g. '{kind.name} 7' (or '7x7')"
-    if kind.required:
+    if kind.positional == "factor" or kind.required:
         return f"write e.g. '{kind.example.splitlines()[-1]}'"
     return f"{kind.name} takes " + ", ".join(f"{k}=..." for k in _allowed_keys(kind))

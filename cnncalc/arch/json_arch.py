@@ -23,8 +23,9 @@ from typing import Any
 
 from cnncalc.arch.build import Token, build_layer
 from cnncalc.arch.text import MAX_DEPTH, MAX_LAYERS, count_layers, parse_dims
-from cnncalc.arch.values import Where, read_int
+from cnncalc.arch.values import UNIVERSAL_FLAGS, Where, read_int
 from cnncalc.errors import ArchError, Location
+from cnncalc.layers import REGISTRY, lookup
 from cnncalc.model import Arch, InputSpec, Node, Repeat
 
 
@@ -60,6 +61,17 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Located:
             raise ValueError(f"key '{key}' is given twice")
         result[key] = value
     return result
+
+
+def _positional_size(kind: str) -> bool:
+    """``"size"`` is the output size of adaptive pooling, but a key of ``upsample``."""
+    entry = lookup(kind)
+    return entry is None or entry.positional == "sizes"
+
+
+def _is_flag(key: str) -> bool:
+    """A flag of some kind (``"ceil": true``); whether this kind takes it is checked as for text."""
+    return key in UNIVERSAL_FLAGS or any(key in kind.flags for kind in REGISTRY.values())
 
 
 class _Reader:
@@ -130,16 +142,16 @@ class _Reader:
                     continue
                 if key == "label":
                     label = Token(self.value_text(key, value, here), here.column, synthetic=True)
-                elif key in ("N", "units", "size"):
+                elif key in ("N", "units") or (key == "size" and _positional_size(kind)):
                     args.append(Token(self.value_text(key, value, here), here.column, synthetic=True))
                 elif key == "inputs":
                     names = value if isinstance(value, list) else [value]
                     args.extend(Token(self.value_text(key, name, here), here.column, synthetic=True) for name in names)
-                elif key == "ceil":
+                elif _is_flag(key):
                     if value is True:
-                        args.append(Token("ceil", here.column, synthetic=True))
+                        args.append(Token(key, here.column, synthetic=True))
                     elif value is not False:
-                        raise here.error("ceil must be true or false")
+                        raise here.error(f"{key} must be true or false")
                 else:
                     args.append(Token(f"{key}={self.value_text(key, value, here)}", here.column, synthetic=True))
             layer = build_layer(self.source, here.line, label, Token(kind, here.column, synthetic=True), args)

@@ -111,6 +111,37 @@ def read_rate(text: str, where: Where) -> Fraction:
     return rate
 
 
+_SIGNED_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
+_MAX_DECIMAL = 40  # characters: a slope or a rate, never a size
+UPSAMPLE_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear")
+
+
+def read_slope(text: str, where: Where) -> Fraction:
+    """``alpha=0.1`` (a decimal, negative allowed as in PyTorch's ``negative_slope``)."""
+    if len(text) > _MAX_DECIMAL or not _SIGNED_DECIMAL.match(text):
+        raise where.error(f"alpha must be a decimal number like 0.1, got '{text[:40]}'")
+    return Fraction(text)
+
+
+def read_channel_range(text: str, where: Where) -> tuple[int, int]:
+    """``channels=A:B``: the half-open range [A, B) of channels, as Python slices write it."""
+    start, colon, end = text.partition(":")
+    if not colon or not _INTEGER.match(start) or not _INTEGER.match(end):
+        raise where.error(f"channels must be A:B (a half-open range like 0:58), got '{text[:40]}'")
+    first = read_int(start, where, what="the first channel", minimum=0)
+    last = read_int(end, where, what="the end of the channel range", minimum=0)
+    if last <= first:
+        raise where.error(f"the channel range {first}:{last} is empty", hint="A:B takes channels A to B-1; B > A")
+    return first, last
+
+
+def read_mode(text: str, where: Where) -> str:
+    lowered = text.lower()
+    if lowered not in UPSAMPLE_MODES:
+        raise where.error(f"unknown upsampling mode '{text[:40]}'", hint="use " + ", ".join(UPSAMPLE_MODES))
+    return lowered
+
+
 @dataclass(frozen=True, slots=True)
 class KeyDef:
     """A key of the format: its canonical letter, long alias, the LayerSpec field and its reader."""
@@ -121,20 +152,33 @@ class KeyDef:
     read: Callable[[str, Where], Any]
 
 
+#: in the order hints list them
 KEYS: tuple[KeyDef, ...] = (
+    KeyDef("K", "filters", "filters", lambda t, w: read_int(t, w, what="filter count K", minimum=1)),
     KeyDef("F", "kernel", "kernel", lambda t, w: read_dims(t, w, what="kernel size F", minimum=1)),
     KeyDef("S", "stride", "stride", lambda t, w: read_dims(t, w, what="stride S", minimum=1)),
     KeyDef("P", "padding", "padding", read_padding),
-    KeyDef("K", "filters", "filters", lambda t, w: read_int(t, w, what="filter count K", minimum=1)),
     KeyDef("D", "dilation", "dilation", lambda t, w: read_dims(t, w, what="dilation D", minimum=1)),
     KeyDef("G", "groups", "groups", lambda t, w: read_int(t, w, what="groups G", minimum=1)),
     KeyDef("M", "multiplier", "multiplier", lambda t, w: read_int(t, w, what="depth multiplier M", minimum=1)),
     KeyDef("OP", "output_padding", "output_padding", lambda t, w: read_dims(t, w, what="output padding OP", minimum=0)),
     KeyDef("bias", None, "bias", lambda t, w: read_bool(t, w, what="bias")),
     KeyDef("trainable", None, "trainable", lambda t, w: read_bool(t, w, what="trainable")),
-    KeyDef("from", None, "source", read_label),
     KeyDef("rate", None, "rate", read_rate),
+    KeyDef("alpha", "negative_slope", "alpha", read_slope),
+    KeyDef("channels", None, "channels", read_channel_range),
+    KeyDef("factor", "scale_factor", "factor", lambda t, w: read_dims(t, w, what="the upsampling factor", minimum=1)),
+    KeyDef("size", None, "size", lambda t, w: read_dims(t, w, what="the output size", minimum=1)),
+    KeyDef("mode", None, "mode", read_mode),
+    KeyDef("to", None, "target", read_label),
+    KeyDef("scale", None, "scale", lambda t, w: read_bool(t, w, what="scale")),
+    KeyDef("center", None, "center", lambda t, w: read_bool(t, w, what="center")),
+    KeyDef("from", None, "source", read_label),
 )
+
+#: keys every kind takes, and flags every kind takes
+UNIVERSAL_KEYS = ("from",)
+UNIVERSAL_FLAGS = ("output",)
 
 #: every accepted key spelling (case-sensitive) -> its definition
 KEY_SPELLINGS: dict[str, KeyDef] = {

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from cnncalc.dims import Dim, as_int, is_positive
 from cnncalc.geometry import effective_kernel, mode_padding, uncovered_input
 from cnncalc.layers.base import Executed, LayerContext
-from cnncalc.model import LayerSpec, PaddingMode, Shape, Window
+from cnncalc.model import LayerSpec, Padding, PaddingMode, Shape, Window
 from cnncalc.reference import ops
 from cnncalc.reference.tensor import Tensor, size_of
 
@@ -94,18 +94,24 @@ def resolve_window(
                 )
             pads.append(pair)
     else:
-        pairs = padding.pairs
-        if len(pairs) == 1:
-            pairs = pairs * rank
-        if len(pairs) != rank:
-            raise ctx.fail(
-                f"P={padding} gives {len(pairs)} dims, but the input {ctx.input} has {rank} spatial dim(s)",
-                key="P",
-                hint=f"give one value for all dims or exactly {rank} joined by 'x'",
-            )
-        pads = list(pairs)
+        pads = list(explicit_padding(ctx, padding))
     span = tuple(effective_kernel(k, d) for k, d in zip(kernel, dilation, strict=True))
     return Window(kernel=kernel, stride=stride, dilation=dilation, padding=tuple(pads), span=span), tuple(warnings)
+
+
+def explicit_padding(ctx: LayerContext, padding: Padding) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` per spatial dim from an explicit ``P=`` (one pair broadcasts to every dim)."""
+    rank = len(ctx.input.spatial)
+    pairs = padding.pairs
+    if len(pairs) == 1:
+        pairs = pairs * rank
+    if len(pairs) != rank:
+        raise ctx.fail(
+            f"P={padding} gives {len(pairs)} dims, but the input {ctx.input} has {rank} spatial dim(s)",
+            key="P",
+            hint=f"give one value for all dims or exactly {rank} joined by 'x'",
+        )
+    return pairs
 
 
 def _mode_hint(kind: str, mode: str, allowed: str) -> str:

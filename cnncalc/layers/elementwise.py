@@ -1,10 +1,14 @@
-"""Shape-preserving kinds: activations, ``bn``, ``dropout``, ``identity``."""
+"""Element-wise kinds: activations, ``dropout``, ``droppath``, ``identity``.
+
+They keep the shape and the receptive field and add no MACs (torchvision's published
+GFLOPS count convolutions and linear layers only). ``prelu`` is the one with parameters.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.formula import Line, letter, number, result, shape, times
+from cnncalc.formula import Line, letter, number, result, shape
 from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
 from cnncalc.receptive import keep_field
 from cnncalc.reference.tensor import Tensor
@@ -14,10 +18,9 @@ def compute_same_shape(ctx: LayerContext) -> Computed:
     return Computed(output=ctx.input)
 
 
-def compute_batchnorm(ctx: LayerContext) -> Computed:
-    """gamma and beta are trained; the running mean and variance are not (Keras' split)."""
-    channels = ctx.input.channels
-    return Computed(output=ctx.input, trainable_params=2 * channels, non_trainable_params=2 * channels)
+def compute_prelu(ctx: LayerContext) -> Computed:
+    """PyTorch ``PReLU(num_parameters)``: one slope, or one per channel."""
+    return Computed(output=ctx.input, trainable_params=ctx.input.channels if ctx.spec.per_channel else 1)
 
 
 def explain_same_shape(ctx: LayerContext, computed: Computed) -> list[Line]:
@@ -30,24 +33,17 @@ def explain_same_shape(ctx: LayerContext, computed: Computed) -> list[Line]:
     ]
 
 
-def explain_batchnorm(ctx: LayerContext, computed: Computed) -> list[Line]:
-    channels = number(ctx.input.channels)
-    return [
-        Line(
+def explain_prelu(ctx: LayerContext, computed: Computed) -> list[Line]:
+    if ctx.spec.per_channel:
+        line = Line(
             name=letter("trainable"),
-            formula=times(number(2), letter("C")),
-            numbers=times(number(2), channels),
+            formula=letter("C"),
             result=result(computed.trainable_params),
-            note="gamma and beta per channel",
-        ),
-        Line(
-            name=letter("non-trainable", r"\text{non-trainable}"),
-            formula=times(number(2), letter("C")),
-            numbers=times(number(2), channels),
-            result=result(computed.non_trainable_params),
-            note="running mean and variance per channel",
-        ),
-    ]
+            note="one slope per channel",
+        )
+    else:
+        line = Line(name=letter("trainable"), result=result(1), note="one slope shared by every channel")
+    return [Line(name=letter("output"), result=shape([number(d) for d in computed.output.as_list()])), line]
 
 
 def run_unchanged(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
@@ -56,11 +52,17 @@ def run_unchanged(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Ten
 
 
 def same_shape_kind(
-    name: str, summary: str, *, keys: frozenset[str] = frozenset(), example: str | None = None
+    name: str,
+    summary: str,
+    *,
+    keys: frozenset[str] = frozenset(),
+    aliases: tuple[str, ...] = (),
+    example: str | None = None,
 ) -> LayerKind:
     """Factory for every kind that leaves the shape, the params and the receptive field alone."""
     return LayerKind(
         name=name,
+        aliases=aliases,
         keys=keys,
         compute=compute_same_shape,
         explain=explain_same_shape,
@@ -72,23 +74,55 @@ def same_shape_kind(
     )
 
 
-_ACTIVATIONS = ("relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "tanh", "swish", "softmax")
+#: name -> (aliases, what PyTorch calls it)
+_ACTIVATIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "relu": ((), "ReLU"),
+    "relu6": ((), "ReLU6 (MobileNet)"),
+    "elu": ((), "ELU"),
+    "gelu": ((), "GELU"),
+    "sigmoid": ((), "Sigmoid"),
+    "tanh": ((), "Tanh"),
+    "swish": (("silu",), "SiLU, x*sigmoid(x) (EfficientNet)"),
+    "softmax": ((), "Softmax over the channels"),
+    "hardswish": (("hard_swish",), "Hardswish (MobileNetV3)"),
+    "hardsigmoid": (("hard_sigmoid",), "Hardsigmoid (MobileNetV3's gates)"),
+    "mish": ((), "Mish"),
+    "selu": ((), "SELU"),
+    "softplus": ((), "Softplus"),
+    "hardtanh": (("hard_tanh",), "Hardtanh"),
+}
 
 KINDS = (
+    *(
+        same_shape_kind(name, f"{name} activation: {torch_name}", aliases=aliases)
+        for name, (aliases, torch_name) in _ACTIVATIONS.items()
+    ),
+    same_shape_kind(
+        "leakyrelu",
+        "leaky ReLU with negative slope alpha (default 0.01)",
+        keys=frozenset({"alpha"}),
+        aliases=("leaky_relu",),
+        example="leakyrelu alpha=0.1",
+    ),
     LayerKind(
-        name="bn",
-        aliases=("batchnorm",),
+        name="prelu",
         keys=frozenset({"trainable"}),
-        compute=compute_batchnorm,
-        explain=explain_batchnorm,
+        flags=frozenset({"per_channel"}),
+        compute=compute_prelu,
+        explain=explain_prelu,
         receptive=keep_field,
         reference=run_unchanged,
         draw="fold",
-        counts_as="bn",
-        example="bn",
-        summary="batch normalization over channels: 2C trainable + 2C running statistics",
+        example="prelu per_channel",
+        summary="parametric ReLU: one learned slope, or C with the per_channel flag",
     ),
-    *(same_shape_kind(name, f"{name} activation") for name in _ACTIVATIONS),
     same_shape_kind("dropout", "dropout (no effect on sizes)", keys=frozenset({"rate"}), example="dropout rate=0.5"),
+    same_shape_kind(
+        "droppath",
+        "stochastic depth (torchvision StochasticDepth): the identity at inference",
+        keys=frozenset({"rate"}),
+        aliases=("stochasticdepth", "drop_path"),
+        example="droppath rate=0.2",
+    ),
     same_shape_kind("identity", "identity: a place to hang a label"),
 )

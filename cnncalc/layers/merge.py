@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.dims import Dim, equal, text
+from cnncalc.dims import Dim, as_int, equal, text
 from cnncalc.formula import Line, add, letter, number, result, tex_text
 from cnncalc.formula import shape as shape_math
 from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
@@ -66,6 +66,41 @@ def compute_concat(ctx: LayerContext) -> Computed:
     return Computed(output=Shape(spatial=first.spatial, channels=channels), warnings=tuple(warnings))
 
 
+def compute_mul(ctx: LayerContext) -> Computed:
+    """NumPy broadcasting on the channels-last shapes: aligned at the channel end, a missing
+    leading dim counts as 1, each dim equal or 1 (squeeze-and-excitation: H x W x C by 1 x 1 x C)."""
+    result = ctx.input.as_list()
+    warnings: list[str] = []
+    for name, operand in zip(ctx.spec.operands, ctx.inputs[1:], strict=True):
+        other = operand.as_list()
+        width = max(len(result), len(other))
+        left = [1] * (width - len(result)) + result
+        right = [1] * (width - len(other)) + other
+        joined: list[Dim] = []
+        for a, b in zip(left, right, strict=True):
+            if as_int(a) == 1:
+                joined.append(b)
+                continue
+            if as_int(b) == 1:
+                joined.append(a)
+                continue
+            reason, found = _compare(name, (a,), (b,))
+            if reason is not None:
+                raise ctx.fail(
+                    f"mul needs shapes that broadcast, but the current output is {_shape(result)} and '{name}' is "
+                    f"{operand}: {text(a)} and {text(b)} are neither equal nor 1" + (f" ({reason})" if reason else ""),
+                    hint="squeeze-and-excitation multiplies H x W x C by 1 x 1 x C (after gap) or by C (after fc)",
+                )
+            warnings += found
+            joined.append(a)
+        result = joined
+    return Computed(output=Shape(spatial=tuple(result[:-1]), channels=result[-1]), warnings=tuple(warnings))
+
+
+def _shape(dims: list[Dim]) -> str:
+    return "x".join(text(d) for d in dims)
+
+
 def explain_add(ctx: LayerContext, computed: Computed) -> list[Line]:
     return [
         Line(
@@ -95,6 +130,22 @@ def run_sum(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
     return ops.add([ops.collapse(t) for t in (x, *operands)])
 
 
+def explain_mul(ctx: LayerContext, computed: Computed) -> list[Line]:
+    operands = " by ".join(_shape(shape.as_list()) for shape in ctx.inputs)
+    return [
+        Line(
+            name=letter("output"),
+            result=shape_math([number(d) for d in computed.output.as_list()]),
+            note=f"element-wise product of {operands} (dims of 1 broadcast), no parameters",
+        )
+    ]
+
+
+def run_broadcast(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor:
+    """On one channel, a product depends on what either factor depends on: a broadcast sum."""
+    return ops.broadcast_sum([x, *operands], layer.output_spatial)
+
+
 KINDS = (
     LayerKind(
         name="add",
@@ -110,6 +161,7 @@ KINDS = (
     ),
     LayerKind(
         name="concat",
+        aliases=("concatenate",),
         positional="operands",
         compute=compute_concat,
         explain=explain_concat,
@@ -118,5 +170,18 @@ KINDS = (
         draw="merge",
         example="x: conv K=4 F=3 P=1\nconv K=2 F=1\nconcat x",
         summary="the current output and the named ones joined on channels",
+    ),
+    LayerKind(
+        name="mul",
+        aliases=("multiply",),
+        positional="operands",
+        compute=compute_mul,
+        explain=explain_mul,
+        receptive=merge_field,
+        reference=run_broadcast,
+        draw="merge",
+        symbol="⊗",
+        example="x: relu\ngap\nconv K=2 F=1\nrelu\nconv K=4 F=1\nsigmoid\nmul x",
+        summary="element-wise product of the current output and the named ones, broadcasting dims of 1",
     ),
 )

@@ -200,6 +200,7 @@ KINDS = (
     ),
     LayerKind(
         name="gap",
+        aliases=("globalavgpool", "globalaveragepooling"),
         compute=compute_global_pool,
         explain=explain_global_pool,
         receptive=global_field,
@@ -210,6 +211,7 @@ KINDS = (
     ),
     LayerKind(
         name="gmp",
+        aliases=("globalmaxpool", "globalmaxpooling"),
         compute=compute_global_pool,
         explain=explain_global_pool,
         receptive=global_field,

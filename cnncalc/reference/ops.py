@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from operator import mul
 from typing import Any
@@ -361,3 +361,51 @@ def activation(x: Tensor, name: str) -> Tensor:
         for c in range(x.channels):
             out[c][i] = exps[c] / total
     return Tensor(x.spatial, x.channels, tuple(out))
+
+
+def _positions(spatial: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    return itertools.product(*(range(d) for d in spatial))
+
+
+def _flat_index(position: Sequence[int], spatial: Sequence[int]) -> int:
+    index = 0
+    for p, d in zip(position, spatial, strict=True):
+        index = index * d + p
+    return index
+
+
+def resample_nearest(x: Tensor, sizes: Sequence[int]) -> Tensor:
+    """PyTorch's ``nearest`` interpolation: output ``o`` reads input ``floor(o * I / O)`` per dim."""
+    out_spatial = tuple(sizes)
+    sources = [
+        _flat_index([o * i // n for o, i, n in zip(position, x.spatial, out_spatial, strict=True)], x.spatial)
+        for position in _positions(out_spatial)
+    ]
+    return Tensor(out_spatial, x.channels, tuple([plane[s] for s in sources] for plane in x.data))
+
+
+def crop(x: Tensor, edges: Sequence[tuple[int, int]]) -> Tensor:
+    """Drop ``(start, end)`` rows per dim (what ``F.pad`` does with negative padding)."""
+    out_spatial = tuple(d - s - e for d, (s, e) in zip(x.spatial, edges, strict=True))
+    if any(d < 1 for d in out_spatial):
+        raise ValueError("the crop removes the whole input")
+    sources = [
+        _flat_index([p + s for p, (s, _) in zip(position, edges, strict=True)], x.spatial)
+        for position in _positions(out_spatial)
+    ]
+    return Tensor(out_spatial, x.channels, tuple([plane[s] for s in sources] for plane in x.data))
+
+
+def broadcast_sum(tensors: Sequence[Tensor], spatial: Sequence[int]) -> Tensor:
+    """One channel: the sum of every tensor, each broadcast to ``spatial`` (NumPy's rules on the
+    channels-last shapes; a flat tensor is one value per channel, summed to one)."""
+    out_spatial = tuple(spatial)
+    total: list[Number] = [0] * size_of(out_spatial)
+    for t in tensors:
+        plane = collapse(t).data[0]
+        rank = len(t.spatial)
+        dims = (1,) * (len(out_spatial) - rank) + t.spatial
+        for index, position in enumerate(_positions(out_spatial)):
+            source = [p if d != 1 else 0 for p, d in zip(position, dims, strict=True)][len(out_spatial) - rank :]
+            total[index] += plane[_flat_index(source, t.spatial)] if rank else plane[0]
+    return Tensor(out_spatial, 1, (total,))

@@ -12,7 +12,7 @@ from typing import Any
 from cnncalc.analysis import LayerRow, Report
 from cnncalc.dims import Dim, paused_gc, to_json
 from cnncalc.model import Shape
-from cnncalc.receptive import Field, FieldState
+from cnncalc.receptive import GLOBAL_CONTEXT, Field, FieldState
 
 SUMMARY_SCHEMA = "cnncalc.summary/1"
 RECEPTIVE_SCHEMA = "cnncalc.receptive_field/1"
@@ -35,6 +35,15 @@ def field_json(field: FieldState | None) -> dict[str, list[int | str]] | None:
     return {"size": _ints(field.size), "jump": _ints(field.jump), "effective_padding": _ints(field.padding)}
 
 
+def row_field_json(row: LayerRow) -> dict[str, Any] | None:
+    """A layer's field, and whether it also sees the whole input through a global path
+    (squeeze-and-excitation: the field is that of its local paths)."""
+    field = field_json(row.receptive_field)
+    if field is None:
+        return None
+    return {**field, "global_context": GLOBAL_CONTEXT in row.field_notes}
+
+
 def layer_json(row: LayerRow) -> dict[str, Any]:
     window = row.window
     return {
@@ -53,7 +62,7 @@ def layer_json(row: LayerRow) -> dict[str, Any]:
         "macs": to_json(row.macs),
         "flops": to_json(row.flops),
         "activations": to_json(row.activations),
-        "receptive_field": field_json(row.receptive_field),
+        "receptive_field": row_field_json(row),
         "warnings": list(row.warnings),
     }
 
@@ -76,6 +85,7 @@ def _summary_json(report: Report) -> dict[str, Any]:
             "macs": to_json(totals.macs),
             "flops": to_json(totals.flops),
             "output_shape": shape_json(totals.output_shape),
+            "outputs": [shape_json(shape) for shape in totals.outputs],
             "receptive_field": field_json(totals.receptive_field),
         },
     }
@@ -92,7 +102,7 @@ def receptive_json(report: Report) -> dict[str, Any]:
                 "label": row.label,
                 "kind": row.kind,
                 "output_shape": shape_json(row.output_shape),
-                "receptive_field": field_json(row.receptive_field),
+                "receptive_field": row_field_json(row),
                 "warnings": list(row.warnings),
             }
             for row in report.rows

@@ -184,7 +184,9 @@ def render_svg(
     parts += [_edge(layout, i, colors) for i in range(len(layout.edges))]
     parts += [_item(item, colors) for item in layout.items]
     if totals:
-        parts.append(_text(18, height - 14, totals_line(layout.report), size=12, color=str(colors["text"]), anchor="start"))
+        parts.append(
+            _text(18, height - 14, totals_line(layout.report), size=12, color=str(colors["text"]), anchor="start")
+        )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cnncalc.analysis import Report
+from cnncalc.model import Shape
 from cnncalc.receptive import Field
 from cnncalc.render import text as fmt
 
@@ -49,7 +50,7 @@ def render_summary(report: Report, *, dtype: str = "float32", bytes_per_element:
             fmt.number(row.trainable_params),
             fmt.number(row.non_trainable_params),
             fmt.number(row.macs),
-            fmt.field_size(row.receptive_field),
+            fmt.field_size(row.receptive_field, row.field_notes),
         )
     totals = report.totals
     field = totals.receptive_field
@@ -61,8 +62,7 @@ def render_summary(report: Report, *, dtype: str = "float32", bytes_per_element:
     summary = Text(
         "\n".join(
             [
-                f"Input: {fmt.shape(report.input_shape)}    Output: {fmt.shape(totals.output_shape)}"
-                f"    Layers: {len(report.rows)}",
+                f"Input: {fmt.shape(report.input_shape)}    {_outputs(totals.outputs)}    Layers: {len(report.rows)}",
                 f"Params: {fmt.exact(totals.total_params)} total = {fmt.exact(totals.trainable_params)} trainable"
                 f" + {fmt.exact(totals.non_trainable_params)} non-trainable",
                 f"MACs: {fmt.exact(totals.macs)}    FLOPs (2 x MACs): {fmt.exact(totals.flops)}",
@@ -75,6 +75,13 @@ def render_summary(report: Report, *, dtype: str = "float32", bytes_per_element:
     return Group(table, summary, *_warnings(report))
 
 
+def _outputs(outputs: tuple[Shape, ...]) -> str:
+    """``Output: 10``, or ``Outputs: 520×520×21 (last line), 520×520×21`` with auxiliary heads."""
+    if len(outputs) == 1:
+        return f"Output: {fmt.shape(outputs[0])}"
+    return f"Outputs: {fmt.shape(outputs[0])} (last line), " + ", ".join(fmt.shape(s) for s in outputs[1:])
+
+
 def render_receptive(report: Report) -> RenderableType:
     table = new_table(f"cnncalc receptive field — {report.source}", ">#|layer|output|size|jump|eff. padding")
     for row in report.rows:
@@ -84,7 +91,7 @@ def render_receptive(report: Report) -> RenderableType:
             str(row.index),
             _layer_name(row.label, row.kind),
             fmt.shape(row.output_shape),
-            fmt.field_size(field),
+            fmt.field_size(field, row.field_notes),
             fmt.per_dim(concrete.jump) if concrete else "",
             fmt.per_dim(concrete.padding) if concrete else "",
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cnncalc.dims import Dim, as_int, text
 from cnncalc.model import Shape, Window
-from cnncalc.receptive import Field, FieldState
+from cnncalc.receptive import GLOBAL_CONTEXT, Field, FieldState
 
 TIMES = "×"
 
@@ -80,9 +80,11 @@ def kernel(window: Window) -> str:
     return text
 
 
-def field_size(field: FieldState | None) -> str:
+def field_size(field: FieldState | None, notes: tuple[str, ...] = ()) -> str:
+    """``7×7``, ``global``, ``n/a``; ``7×7 + global`` where a global path (squeeze-and-excitation)
+    joined the local field."""
     if isinstance(field, Field):
-        return per_dim(field.size)
+        return per_dim(field.size) + (" + global" if GLOBAL_CONTEXT in notes else "")
     return "global" if field == "global" else "n/a"
 
 

@@ -18,6 +18,7 @@ def zoo_json(entries: list[Entry]) -> dict[str, Any]:
         "models": [
             {
                 "name": model.name,
+                "family": model.family,
                 "description": model.description,
                 "source": model.source,
                 "input": shape_json(report.input_shape),
@@ -37,15 +38,15 @@ def zoo_markdown(entries: list[Entry]) -> str:
     from cnncalc.render import text as fmt
 
     lines = [
-        "| model | input | params | MACs | conv MACs | RF (size, jump) | description |",
-        "|---|---|---:|---:|---:|---|---|",
+        "| family | model | input | params | MACs | conv MACs | RF (size, jump) | description |",
+        "|---|---|---|---:|---:|---:|---|---|",
     ]
     for model, report in entries:
         field = report.totals.receptive_field
         conv_macs = sum(int(row.macs) for row in report.rows if row.kind != "fc")
         rf = f"{fmt.per_dim(field.size)}, {fmt.per_dim(field.jump)}" if field else "n/a"
         lines.append(
-            f"| `{model.name}` | {fmt.shape(report.input_shape)} | {fmt.number(report.totals.trainable_params)}"
+            f"| {model.family} | `{model.name}` | {fmt.shape(report.input_shape)} | {fmt.number(report.totals.trainable_params)}"
             f" | {fmt.si(report.totals.macs)} | {fmt.si(conv_macs)} | {rf} | {model.description} |"
         )
     return "\n".join(lines)
@@ -59,7 +60,13 @@ def render_zoo(entries: list[Entry]) -> Any:
         "cnncalc zoo — use as zoo:NAME; 'cnncalc zoo show NAME' prints the file",
         "name|input|>params|>MACs|RF|description|source",
     )
+    family = None
     for model, report in entries:
+        if model.family != family:
+            if family is not None:
+                table.add_section()
+            family = model.family
+            table.add_row(f"[bold]{family}[/bold]")
         field = report.totals.receptive_field
         table.add_row(
             model.name,

@@ -15,30 +15,63 @@ from cnncalc.errors import UsageError
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ZooModel:
     name: str
+    family: str
     description: str
     source: str
     text: str
 
 
-#: catalogue order: chronological families, each paper variant after its torchvision sibling
-ORDER = (
-    "lenet5",
-    "alexnet",
-    "vgg16",
-    "vgg19",
-    "resnet18",
-    "resnet34",
-    "resnet50",
-    "resnet50_v1",
-    "resnet101",
-    "resnet101_v1",
-    "resnet152",
-    "resnet152_v1",
-    "googlenet",
-    "squeezenet1_0",
-    "densenet121",
-    "mobilenet_v2",
+#: catalogue order: families roughly by date; each paper variant after its torchvision sibling
+FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("LeNet", ("lenet5",)),
+    ("AlexNet", ("alexnet",)),
+    ("VGG", ("vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn")),
+    ("GoogLeNet and Inception", ("googlenet", "inception_v3")),
+    (
+        "ResNet",
+        ("resnet18", "resnet34", "resnet50", "resnet50_v1", "resnet101", "resnet101_v1", "resnet152", "resnet152_v1"),
+    ),
+    (
+        "ResNeXt and Wide ResNet",
+        ("resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2"),
+    ),
+    ("SqueezeNet", ("squeezenet1_0", "squeezenet1_1")),
+    ("DenseNet", ("densenet121", "densenet161", "densenet169", "densenet201")),
+    ("MobileNet", ("mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small")),
+    ("MnasNet", ("mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3")),
+    ("ShuffleNet V2", ("shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0")),
+    (
+        "EfficientNet",
+        (
+            *(f"efficientnet_b{i}" for i in range(8)),
+            "efficientnet_v2_s",
+            "efficientnet_v2_m",
+            "efficientnet_v2_l",
+        ),
+    ),
+    (
+        "RegNet",
+        (
+            *(f"regnet_x_{size}" for size in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")),
+            *(f"regnet_y_{size}" for size in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf", "128gf")),
+        ),
+    ),
+    ("ConvNeXt", ("convnext_tiny", "convnext_small", "convnext_base", "convnext_large")),
+    (
+        "Segmentation",
+        (
+            "fcn_resnet50",
+            "fcn_resnet101",
+            "deeplabv3_resnet50",
+            "deeplabv3_resnet101",
+            "deeplabv3_mobilenet_v3_large",
+            "lraspp_mobilenet_v3_large",
+            "unet",
+        ),
+    ),
 )
+ORDER = tuple(name for _, names in FAMILIES for name in names)
+_FAMILY_OF = {name: family for family, names in FAMILIES for name in names}
 
 
 def zoo_names() -> list[str]:
@@ -69,4 +102,10 @@ def zoo_model(name: str) -> ZooModel:
         key, colon, value = line[1:].partition(":")
         if colon:
             header[key.strip()] = value.strip()
-    return ZooModel(name=name, description=header.get("name", name), source=header.get("source", ""), text=text)
+    return ZooModel(
+        name=name,
+        family=_FAMILY_OF.get(name, "other"),
+        description=header.get("name", name),
+        source=header.get("source", ""),
+        text=text,
+    )

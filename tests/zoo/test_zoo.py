@@ -13,7 +13,7 @@ import pytest
 from cnncalc import analyze, parse
 from cnncalc.analysis import Report
 from cnncalc.arch.source import load
-from cnncalc.zoo import ORDER, zoo_names, zoo_text
+from cnncalc.zoo import ORDER, zoo_model, zoo_names, zoo_text
 from tests.conftest import ROOT
 
 # torchvision's model metadata: "num_params" and "_ops" (GFLOPS = multiply-adds, 3 decimals).
@@ -150,3 +150,21 @@ def test_homework_examples_hand_computed() -> None:
     same = analyze(load(str(ROOT / "examples" / "homework_same.arch"))).totals
     assert valid.trainable_params == 3_697_962
     assert same.trainable_params == 4_205_866
+
+
+def test_every_model_belongs_to_a_family_and_the_catalogue_has_them_all() -> None:
+    names = zoo_names()
+    assert len(names) >= 75
+    assert set(names) == set(ORDER), "a zoo file is missing from cnncalc.zoo.FAMILIES (or a listed one is missing)"
+    assert len(ORDER) == len(set(ORDER))
+    assert all(zoo_model(name).family != "other" for name in names)
+
+
+def test_every_torchvision_cnn_is_in_the_zoo() -> None:
+    oracle = pytest.importorskip("tests.torchvision_oracle")
+    transformers = ("vit_", "swin_", "maxvit_")
+    classifiers = {n for n in oracle.models.list_models(module=oracle.models) if not n.startswith(transformers)}
+    assert len(classifiers) == 68
+    segmentation = set(oracle.models.list_models(module=oracle.segmentation))
+    assert len(segmentation) == 6
+    assert classifiers | segmentation <= set(zoo_names())

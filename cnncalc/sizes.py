@@ -93,7 +93,10 @@ def _row_problems(row: LayerRow) -> list[str]:
             messages.append(f"stride {stride} does not divide {{dims}} = {size} (gives {result}, not {size}/{stride})")
         if mode == "same" and start != end:
             messages.append(f"'same' padding on {{dims}} is lopsided ({start}, {end})")
-        if row.spec.ceil:
+        if start < 0 or end < 0:  # a crop removes rows on purpose; off-centre only when cropping to a size
+            if row.spec.target is not None and start != end:
+                messages.append(f"the crop to '{row.spec.target}' on {{dims}} is off-centre ({-start}, {-end})")
+        elif row.spec.ceil:
             overhang = (result - 1) * stride + window.span[axis] - (size + start + end)
             if overhang > 0:
                 messages.append(f"the last window on {{dims}} hangs {overhang} past the padded input (ceil mode)")

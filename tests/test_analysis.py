@@ -165,7 +165,12 @@ def _symbolic(model: str) -> cnncalc.Report:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(33, 400), st.sampled_from(["resnet18", "googlenet", "mobilenet_v2", "squeezenet1_0"]))
+@given(
+    st.integers(33, 400),
+    st.sampled_from(
+        ["resnet18", "googlenet", "mobilenet_v2", "squeezenet1_0", "efficientnet_b0", "shufflenet_v2_x0_5", "unet"]
+    ),
+)
 def test_symbolic_sizes_agree_with_numeric_ones(n: int, model: str) -> None:
     from cnncalc.arch.source import load
 
@@ -190,3 +195,21 @@ def test_symbolic_sizes_print_as_people_write_them() -> None:
     # -floor(-x) is written as ceiling(x)
     pool = cnncalc.analyze(load("zoo:googlenet", "NxNx3")).rows[4]
     assert text(pool.output_shape.spatial[0]) == "ceiling(floor((N - 1)/2)/2)"
+
+
+def test_symbolic_upsample_pad_and_crop() -> None:
+    from cnncalc.dims import text
+
+    report = summarize(
+        "input NxNx8\nx: conv K=8 F=3 P=1\nupsample factor=2 mode=bilinear\npad P=1:2\nbig: identity\n"
+        "crop to=x from=big\nupsample size=7x9\n"
+    )
+    sizes = [[text(d) for d in row.output_shape.spatial] for row in report.rows]
+    assert sizes[1] == ["2*N", "2*N"]
+    assert sizes[2] == ["2*N + 3", "2*N + 3"]
+    assert sizes[4] == ["N", "N"]  # back to x's size, whatever N is
+    assert sizes[5] == ["7", "9"]
+    crop = report.rows[4].window
+    assert crop is not None  # 2N + 3 cropped to N: floor((N + 3)/2) rows at the start, the rest at the end
+    assert [(_substituted(s, 5), _substituted(e, 5)) for s, e in crop.padding] == [(-4, -4), (-4, -4)]
+    assert [(_substituted(s, 6), _substituted(e, 6)) for s, e in crop.padding] == [(-4, -5), (-4, -5)]

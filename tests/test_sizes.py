@@ -76,3 +76,23 @@ def test_range_with_step_and_flat_input(run_cli: Callable[..., Any], tmp_path: A
     result = run_cli("sizes", str(path), "--range", "1:3")
     assert result.exit_code == 2
     assert "the input is a flat vector: there are no spatial sizes to scan" in result.stderr
+
+
+def test_unet_tiles_are_the_papers(run_cli: Callable[..., Any]) -> None:
+    # Ronneberger et al. 2015: the 572x572 tile gives 388x388, and a tile works when every 2x2
+    # max pooling sees an even size, i.e. 572 + 16k; the skip crops then stay centred
+    document = _sizes(run_cli, "zoo:unet", "--range", "540:600")
+    assert document["exact"] == [540, 556, 572, 588]
+    at_572 = next(s for s in document["sizes"] if s["size"] == 572)
+    assert at_572["output_shape"] == [388, 388, 2]
+    at_574 = next(s for s in document["sizes"] if s["size"] == 574)
+    assert any("stride 2 does not divide" in problem for problem in at_574["problems"])
+
+
+def test_an_off_centre_crop_is_not_exact(run_cli: Callable[..., Any]) -> None:
+    # 9 rows cropped to 8: the odd row has to go at one end
+    arch = "input 10x1\nx: conv K=1 F=2\nz: conv K=1 F=2\ncrop to=z from=x\n"
+    result = run_cli("sizes", "-", "--range", "10:11", "--json", stdin=arch)
+    document = json.loads(result.stdout)
+    problems = document["sizes"][0]["problems"]
+    assert problems == ["line 4 (crop): the crop to 'z' on L is off-centre (0, 1)"]

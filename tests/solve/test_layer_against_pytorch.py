@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from cnncalc.solve import LayerProblem, solve_layer
+from cnncalc.solve.layer import LayerProblem, solve_layer
 from tests.oracle import nn, torch
-from tests.test_solve import problems
+from tests.solve.test_layer import problems
 
 
 def torch_output(problem: LayerProblem) -> int | None:

@@ -204,6 +204,14 @@ def read_detections(text: str, source: str, box_format: str) -> list[Detection]:
     return _from_csv(stripped, source, box_format)
 
 
+def load_detections(file: str, box_format: str) -> list[Detection]:
+    """The boxes of a file, or of stdin for ``-`` (see :func:`read_detections`)."""
+    from cnncalc.arch.source import read_source
+
+    text, source = read_source(file) if file == "-" or not file.startswith("zoo:") else (file, file)
+    return read_detections(text, source, box_format)
+
+
 def _from_json(text: str, source: str, box_format: str) -> list[Detection]:
     from cnncalc.reference.matrices import load_exact_json
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from cnncalc.course.numbers import Exact, Real, Step, show
+from cnncalc.course.numbers import Exact, Real, Step, number, rows, show
 from cnncalc.errors import UsageError
 
 
@@ -185,3 +185,25 @@ def triplet(
         )
     steps.append(_mean_step(per))
     return LossResult(name="triplet loss", per_example=tuple(per), mean=_mean(per), steps=tuple(steps))
+
+
+def labels(text: str, what: str) -> list[list[Exact | None]]:
+    """Multi-label targets: rows as for :func:`~cnncalc.course.numbers.rows`, ``?`` an unknown label."""
+    cells = [
+        [None if v.strip() == "?" else v for v in row.replace(",", " ").split()]
+        for row in text.split(";")
+        if row.strip()
+    ]
+    return [[None if v is None else number(v, what) for v in row] for row in cells]
+
+
+def cross_entropy(target: str, pred: str, *, multi_label: bool) -> LossResult:
+    """``cnncalc loss cross-entropy``: multi-label with the flag; otherwise binary when every
+    example has one prediction, else multi-class (one-hot or class-index targets)."""
+    predictions = rows(pred, "--pred")
+    if multi_label:
+        return multilabel_cross_entropy(labels(target, "--target"), predictions)
+    targets = rows(target, "--target")
+    if all(len(p) == 1 for p in predictions):
+        return binary_cross_entropy([t for row in targets for t in row], [p[0] for p in predictions])
+    return categorical_cross_entropy(targets, predictions)

@@ -56,6 +56,11 @@ def vector(text: str, what: str) -> list[Exact]:
     return [number(p, what) for p in parts]
 
 
+def vectors(texts: list[str], what: str) -> list[Exact]:
+    """Several arguments, each a vector (``1 -1 2`` or ``1,-1,2``), as one list."""
+    return [value for text in texts for value in vector(text, what)]
+
+
 def rows(text: str, what: str) -> list[list[Exact]]:
     """A batch: rows separated by ``;`` (``0,1,0;1,0,0``)."""
     batch = [vector(row, what) for row in text.split(";") if row.strip()]

@@ -1,0 +1,83 @@
+"""The ``cnncalc`` command: options in, one library call, one renderer, out.
+
+The commands are grouped by what they work on — :mod:`~cnncalc.cli.network` (a whole
+network), :mod:`~cnncalc.cli.one_layer` (one layer, and ``solve``),
+:mod:`~cnncalc.cli.reference` (layers computed for real) and :mod:`~cnncalc.cli.course`
+(the rest of the course arithmetic) — and all register on the one app of
+:mod:`~cnncalc.cli.app`, where errors become exit codes. The ``--json`` paths never
+import rich, and only symbolic inputs import sympy.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from typer.models import CommandInfo
+
+from cnncalc.cli import course, network, one_layer, reference
+from cnncalc.cli.app import app, new_app
+
+#: the order ``cnncalc --help`` lists the commands in, then the groups (others go last)
+HELP_ORDER = (
+    "summary",
+    "receptive-field",
+    "explain",
+    "layer",
+    "padding",
+    "solve",
+    "sizes",
+    "diagram",
+    "verify",
+    "kinds",
+    "iou",
+    "nms",
+    "yolo",
+    "softmax",
+    "activation",
+    "gram",
+    "zoo",
+    "reference",
+    "loss",
+)
+
+
+def command_name(info: CommandInfo) -> str:
+    """The name a command is invoked by (typer's rule: the function's, with '-' for '_')."""
+    callback = info.callback
+    return str(info.name or (callback.__name__ if callback else "").replace("_", "-"))
+
+
+def _listed(name: str) -> int:
+    return HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER)
+
+
+app.registered_commands.sort(key=lambda info: _listed(command_name(info)))
+app.registered_groups.sort(key=lambda info: _listed(info.name or ""))
+
+
+def lean_app(args: list[str]) -> typer.Typer:
+    """The app with only the command being invoked (and the main callback).
+
+    typer inspects every command's signature each time the program starts, whichever one
+    runs: with ~25 commands that is most of cnncalc's start-up. The command the user named
+    is the only one needed; help, completion and unknown names get the whole app.
+    """
+    name = args[0] if args else ""
+    commands = [info for info in app.registered_commands if command_name(info) == name]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if not commands and not groups:
+        return app
+    lean = new_app()
+    lean.registered_callback = app.registered_callback
+    lean.registered_commands = commands
+    lean.registered_groups = groups
+    return lean
+
+
+def main() -> None:
+    """Console-script entry point."""
+    lean_app(sys.argv[1:])(prog_name="cnncalc")
+
+
+__all__ = ["app", "command_name", "course", "lean_app", "main", "network", "one_layer", "reference"]

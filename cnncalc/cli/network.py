@@ -1,0 +1,324 @@
+"""Commands on a whole network: summary, receptive-field, explain, sizes, diagram, verify, zoo.
+
+Each reads its options, makes one library call and hands the result to one renderer.
+The ``--json`` paths never import rich, and only symbolic inputs import sympy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from cnncalc.cli.app import ChecksFailed, app, show, write
+from cnncalc.cli.options import (
+    AssumeOpt,
+    FileArg,
+    InputOpt,
+    JsonOpt,
+    NoColorOpt,
+    OutputOpt,
+    assert_never,
+    diagram_format,
+    explain_format,
+    theme,
+)
+from cnncalc.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from cnncalc.analysis import Report
+    from cnncalc.assume import Progression
+    from cnncalc.explain import Working
+
+
+def _analyze(file: str, input_dims: str | None, assume: list[str] | None = None) -> Report:
+    """The report to show: with ``--assume``, restated in the input's own symbols."""
+    return _shown(*_analyze_assumed(file, input_dims, assume))
+
+
+def _analyze_assumed(
+    file: str, input_dims: str | None, assume: list[str] | None
+) -> tuple[Report, Mapping[str, Progression]]:
+    """The report in the assumptions' parameters (``k_N``), and the assumptions."""
+    from cnncalc.analysis import analyze
+    from cnncalc.arch.source import load
+
+    arch = load(file, input_dims)
+    if not assume:
+        return analyze(arch), {}
+    from cnncalc.assume import parse_assumptions
+
+    progressions = parse_assumptions(assume, [d for d in arch.input.dims if isinstance(d, str)])
+    return analyze(arch, progressions), progressions
+
+
+def _shown(report: Report, progressions: Mapping[str, Progression]) -> Report:
+    if not progressions:
+        return report
+    from cnncalc.assume import restate
+
+    return restate(report, progressions)
+
+
+def _working(report: Report, progressions: Mapping[str, Progression]) -> Working:
+    """The working of a report from :func:`_analyze_assumed` (shown in the input's symbols)."""
+    from cnncalc.explain import explain_report
+
+    if not progressions:
+        return explain_report(report)
+    from cnncalc.assume import restater
+
+    return explain_report(report, restater(progressions))
+
+
+@app.command()
+def summary(
+    file: FileArg,
+    json_output: JsonOpt = False,
+    input_dims: InputOpt = None,
+    dtype: Annotated[
+        str, typer.Option(help="element type for activation memory: float32, float16, bfloat16, float64, int8")
+    ] = "float32",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="after the table, the working of every layer and of the totals")
+    ] = False,
+    assume: AssumeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Per-layer shapes, padding, params, MACs and receptive field, then totals.
+
+    Example: cnncalc summary examples/lenet5.arch --json
+    """
+    from cnncalc.analysis import BYTES_PER_ELEMENT
+
+    if dtype not in BYTES_PER_ELEMENT:
+        raise UsageError(f"--dtype: unknown dtype '{dtype}'", hint=f"use one of {', '.join(BYTES_PER_ELEMENT)}")
+    # one read and one analysis: FILE may be stdin, which can be read only once
+    computed, progressions = _analyze_assumed(file, input_dims, assume)
+    report = _shown(computed, progressions)
+    working = _working(computed, progressions) if explain else None
+    if json_output:
+        from cnncalc.render.json_report import dumps, summary_json
+
+        document = summary_json(report)
+        if working is not None:
+            from cnncalc.render.explain import working_json
+
+            document["working"] = working_json(working)
+        typer.echo(dumps(document))
+        return
+    from cnncalc.render.table import render_summary
+
+    show(render_summary(report, dtype=dtype, bytes_per_element=BYTES_PER_ELEMENT[dtype]), no_color=no_color)
+    if working is not None:
+        from cnncalc.render.explain import render_text
+
+        typer.echo("\nWorking\n\n" + render_text(working, heading=False), nl=False)
+
+
+@app.command("receptive-field")
+def receptive_field(
+    file: FileArg,
+    json_output: JsonOpt = False,
+    input_dims: InputOpt = None,
+    assume: AssumeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Receptive field size, jump (effective stride) and effective padding of every layer.
+
+    Example: cnncalc receptive-field examples/lenet5.arch
+    """
+    report = _analyze(file, input_dims, assume)
+    if json_output:
+        from cnncalc.render.json_report import dumps, receptive_json
+
+        typer.echo(dumps(receptive_json(report)))
+        return
+    from cnncalc.render.table import render_receptive
+
+    show(render_receptive(report), no_color=no_color)
+
+
+@app.command("explain")
+def explain_command(
+    file: FileArg,
+    output_format: Annotated[str, typer.Option("--format", help="text, markdown or latex")] = "text",
+    output: OutputOpt = None,
+    input_dims: InputOpt = None,
+    assume: AssumeOpt = None,
+) -> None:
+    """A complete worked solution, layer by layer with totals, ready for a write-up.
+
+    Every line gives the formula, the numbers put in and the result. Markdown uses $...$
+    math; LaTeX is a whole article that pdflatex compiles.
+
+    Example: cnncalc explain examples/homework_valid.arch --format markdown
+    """
+    chosen = explain_format(output_format)
+    working = _working(*_analyze_assumed(file, input_dims, assume))
+    from cnncalc.render.explain import render_latex, render_markdown, render_text
+
+    match chosen:
+        case "text":
+            document = render_text(working)
+        case "markdown":
+            document = render_markdown(working)
+        case "latex":
+            document = render_latex(working)
+        case _:
+            assert_never(chosen)
+    write(document, output)
+
+
+@app.command("sizes")
+def sizes_command(
+    file: FileArg,
+    size_range: Annotated[
+        str, typer.Option("--range", metavar="FIRST:LAST[:STEP]", help="the sizes to try, both ends included")
+    ],
+    input_dims: InputOpt = None,
+    exact_only: Annotated[bool, typer.Option("--exact-only", help="list only the sizes that divide exactly")] = False,
+    json_output: JsonOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """For which input sizes does every layer divide exactly, and what output does each give?
+
+    Each size replaces every symbol of the input (or, for a numeric input, every spatial dim).
+    Exact: no input row dropped, no ceil-mode window hanging over, symmetric 'same' padding.
+
+    Example: cnncalc sizes zoo:resnet50 --range 200:256
+    """
+    from cnncalc.arch.source import load
+    from cnncalc.sizes import parse_range, scan_sizes
+
+    sizes = parse_range(size_range)
+    checks = scan_sizes(load(file, input_dims), sizes)
+    from cnncalc.render.solve import sizes_json, sizes_table
+
+    if json_output:
+        import json
+
+        typer.echo(json.dumps(sizes_json(checks)))
+        return
+    show(sizes_table(file, checks, exact_only=exact_only), no_color=no_color)
+
+
+zoo_app = typer.Typer(help="The built-in architectures (torchvision definitions, exact to its published counts).")
+app.add_typer(zoo_app, name="zoo")
+
+
+@zoo_app.callback(invoke_without_command=True)
+def zoo(
+    ctx: typer.Context,
+    json_output: JsonOpt = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table (as in the README)")] = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List the built-in models with params, MACs and receptive field.
+
+    Example: cnncalc zoo   (then: cnncalc summary zoo:resnet50)
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from cnncalc.zoo import zoo_model, zoo_names
+
+    entries = [(zoo_model(name), _analyze(f"zoo:{name}", None)) for name in zoo_names()]
+    if json_output:
+        from cnncalc.render.json_report import dumps_models
+        from cnncalc.render.zoo import zoo_json
+
+        typer.echo(dumps_models(zoo_json(entries)))
+        return
+    if markdown:
+        from cnncalc.render.zoo import zoo_markdown
+
+        typer.echo(zoo_markdown(entries))
+        return
+    from cnncalc.render.zoo import render_zoo
+
+    show(render_zoo(entries), no_color=no_color)
+
+
+@zoo_app.command("show")
+def zoo_show(name: Annotated[str, typer.Argument(help="a model name from 'cnncalc zoo'")]) -> None:
+    """Print a built-in model's .arch text, to copy and edit.
+
+    Example: cnncalc zoo show resnet50 > my_resnet.arch
+    """
+    from cnncalc.zoo import zoo_text
+
+    typer.echo(zoo_text(name.removeprefix("zoo:")), nl=False)
+
+
+@app.command()
+def diagram(
+    file: FileArg,
+    output: OutputOpt = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="svg, or html (the drawing and the summary table)")
+    ] = "svg",
+    theme_name: Annotated[str, typer.Option("--theme", help="light or dark")] = "light",
+    width: Annotated[
+        Optional[int], typer.Option(min=100, help="drawing width in pixels (default: natural size)")
+    ] = None,
+    totals: Annotated[
+        bool, typer.Option("--totals", help="add the totals line (params, MACs, receptive field)")
+    ] = False,
+    unroll: Annotated[
+        bool, typer.Option("--unroll", help="draw every repetition instead of one with a ×N badge")
+    ] = False,
+    input_dims: InputOpt = None,
+) -> None:
+    """Draw the network: feature-map boxes for sequential nets, a block graph for branches.
+
+    Example: cnncalc diagram zoo:lenet5 -o lenet5.svg
+    """
+    chosen = diagram_format(output_format)
+    colours = theme(theme_name)
+    from cnncalc.analysis import analyze
+    from cnncalc.arch.source import load
+    from cnncalc.diagram import layout
+    from cnncalc.render.svg import render_html, render_svg
+
+    arch = load(file, input_dims)
+    drawn = layout(arch, analyze(arch), unroll=unroll)
+    svg = render_svg(drawn, theme=colours, width=width, totals=totals, title=arch.source)
+    match chosen:
+        case "svg":
+            document = svg
+        case "html":
+            document = render_html(drawn, svg, arch.source, colours)
+        case _:
+            assert_never(chosen)
+    write(document, output)
+
+
+@app.command()
+def verify(
+    file: FileArg,
+    json_output: JsonOpt = False,
+    input_dims: InputOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Run the network for real and check every predicted shape and receptive field (exit 3 if any disagrees).
+
+    Example: cnncalc verify zoo:vgg16
+    """
+    from cnncalc.arch.source import load
+    from cnncalc.verify import verify as run_verify
+
+    report = run_verify(load(file, input_dims))
+    if json_output:
+        import json
+
+        from cnncalc.render.verify import verify_json
+
+        typer.echo(json.dumps(verify_json(report)))
+    else:
+        from cnncalc.render.verify import render_verify
+
+        show(render_verify(report), no_color=no_color)
+    if not report.ok:
+        raise ChecksFailed

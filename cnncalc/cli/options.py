@@ -1,0 +1,98 @@
+"""Options several commands share, and the choice options read once into ``Literal`` types.
+
+A choice (``--format``, ``--theme``, ...) is typed as a plain string so that a bad value
+is one cnncalc usage error naming it, then converted here at the boundary; the commands
+dispatch on the ``Literal`` with a ``match`` that ends in :func:`assert_never`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, NoReturn, Optional
+
+import typer
+
+from cnncalc.errors import UsageError
+
+FileArg = Annotated[
+    str, typer.Argument(metavar="FILE", help="an .arch or JSON architecture; '-' reads stdin", show_default=False)
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON (DESIGN.md §6) instead of a table")]
+InputOpt = Annotated[
+    Optional[str], typer.Option("--input", metavar="DIMS", help="override the input line, e.g. 320x320x3")
+]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="plain output (NO_COLOR is respected too)")]
+AssumeOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--assume",
+        metavar="FACT",
+        help="facts about the input's symbols that simplify floors: 'N % 32 == 0', 'N >= 64' (repeatable)",
+    ),
+]
+ExplainOpt = Annotated[
+    bool, typer.Option("--explain", help="show the formula, the numbers and the result, step by step")
+]
+OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", help="write here instead of stdout")]
+
+#: let negative numbers ("-1", "-1,2,3,4") through as arguments instead of unknown options
+NUMERIC = {"ignore_unknown_options": True}
+
+
+def opt(help_text: str, flag: str | None = None) -> Any:
+    """A ``typer.Option`` with its help (and its flag, when the parameter name is not it)."""
+    return typer.Option(flag, help=help_text) if flag else typer.Option(help=help_text)
+
+
+def assert_never(value: NoReturn) -> NoReturn:
+    """The ``case _`` of an exhaustive ``match`` (``typing.assert_never`` is Python 3.11+)."""
+    raise AssertionError(f"unhandled value: {value!r}")
+
+
+ExplainFormat = Literal["text", "markdown", "latex"]
+DiagramFormat = Literal["svg", "html"]
+Theme = Literal["light", "dark"]
+BoxFormat = Literal["xyxy", "cxcywh"]
+CellOrder = Literal["columns", "rows"]
+PoolMode = Literal["max", "avg"]
+
+
+def explain_format(value: str) -> ExplainFormat:
+    match value:
+        case "text" | "markdown" | "latex":
+            return value
+    raise UsageError(f"--format: unknown format '{value}'", hint="use one of text, markdown, latex")
+
+
+def diagram_format(value: str) -> DiagramFormat:
+    match value:
+        case "svg" | "html":
+            return value
+    raise UsageError(f"--format: unknown format '{value}'", hint="use svg or html")
+
+
+def theme(value: str) -> Theme:
+    match value:
+        case "light" | "dark":
+            return value
+    raise UsageError(f"--theme: unknown theme '{value}'", hint="use light or dark")
+
+
+def box_format(value: str) -> BoxFormat:
+    match value:
+        case "xyxy" | "cxcywh":
+            return value
+    raise UsageError(f"--format: unknown box format '{value}'", hint="use xyxy or cxcywh")
+
+
+def cell_order(value: str) -> CellOrder:
+    match value:
+        case "columns" | "rows":
+            return value
+    raise UsageError(f"--order: unknown order '{value}'", hint="use 'columns' or 'rows'")
+
+
+def pool_mode(value: str) -> PoolMode:
+    match value:
+        case "max" | "avg":
+            return value
+    raise UsageError(f"--mode: unknown mode '{value}'", hint="use 'max' or 'avg'")

@@ -1,4 +1,4 @@
-"""Commands on a whole network: summary, receptive-field, explain, sizes, diagram, verify, zoo.
+"""Commands on a whole network: summary, receptive-field, explain, sizes, diagram, verify, zoo, kinds.
 
 Each reads its options, makes one library call and hands the result to one renderer.
 The ``--json`` paths never import rich, and only symbolic inputs import sympy.
@@ -322,3 +322,25 @@ def verify(
         show(render_verify(report), no_color=no_color)
     if not report.ok:
         raise ChecksFailed
+
+
+@app.command()
+def kinds(json_output: JsonOpt = False, no_color: NoColorOpt = False) -> None:
+    """Every layer kind a file can use: its keys (with their long names), aliases and an example.
+
+    Example: cnncalc kinds --json
+    """
+    from cnncalc.layers import REGISTRY
+    from cnncalc.render.kinds import describe_kinds
+
+    described = describe_kinds(REGISTRY.values())
+    if json_output:
+        import json
+
+        from cnncalc.render.kinds import kinds_json
+
+        typer.echo(json.dumps(kinds_json(described)))
+        return
+    from cnncalc.render.kinds import render_kinds
+
+    show(render_kinds(described), no_color=no_color)

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cnncalc.dims import Dim, paused_gc, product, symbol
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Computed, LayerContext
 from cnncalc.model import Arch, InputSpec, LayerSpec, Shape, Window
+from cnncalc.progression import Progression, parameter_name
 from cnncalc.receptive import FIELD_NOTES, Field, FieldState, input_field
-
-if TYPE_CHECKING:
-    from cnncalc.assume import Progression
 
 BYTES_PER_ELEMENT = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 
@@ -96,8 +93,6 @@ def input_shape(spec: InputSpec, assumed: Mapping[str, Progression] | None = Non
         if isinstance(d, int):
             dims.append(d)
         elif assumed and d in assumed:
-            from cnncalc.assume import parameter_name  # only with --assume: off the start-up path
-
             progression = assumed[d]
             dims.append(progression.modulus * symbol(parameter_name(d)) + progression.offset)
         else:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from cnncalc.dims import Dim, normalize, symbol
 from cnncalc.errors import UsageError
+from cnncalc.progression import Progression, parameter_name
 
 if TYPE_CHECKING:
     from cnncalc.analysis import Report
@@ -28,23 +29,6 @@ _SPLIT = re.compile(r"\s*(?:,|;|\band\b)\s*")
 #: combined moduli beyond this are refused (the residue is found by trying each one)
 MAX_MODULUS = 10**6
 _HINT = "write e.g. --assume 'N % 32 == 0' or --assume 'N >= 64' (several joined by ',' or 'and')"
-
-
-@dataclass(frozen=True, slots=True)
-class Progression:
-    """The values ``modulus*k + offset`` for ``k = 1, 2, 3, ...``."""
-
-    modulus: int
-    offset: int
-
-    def value(self, k: int) -> int:
-        return self.modulus * k + self.offset
-
-    def describe(self, name: str) -> str:
-        if self.modulus == 1:
-            return f"{name} >= {self.value(1)}"
-        residue = self.value(1) % self.modulus
-        return f"{name} = {self.value(1)}, {self.value(2)}, ... ({name} % {self.modulus} == {residue})"
 
 
 def parse_assumptions(texts: Iterable[str], symbols: Iterable[str]) -> dict[str, Progression]:
@@ -87,10 +71,6 @@ def _progression(name: str, residues: list[tuple[int, int]], least: int) -> Prog
         raise UsageError(f"--assume: the conditions on {name} contradict each other (no value meets them all)")
     first = least + (remainder - least) % modulus
     return Progression(modulus=modulus, offset=first - modulus)
-
-
-def parameter_name(name: str) -> str:
-    return f"k_{name}"
 
 
 def restater(progressions: Mapping[str, Progression]) -> Callable[[Dim], Dim]:

@@ -17,6 +17,7 @@ from cnncalc.dims import as_int
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.model import Arch, LayerSpec, Node, Repeat, Shape
+from cnncalc.receptive import GLOBAL_CONTEXT
 
 TIMES = "×"
 #: a merge's symbol (⊕, ⊗) is drawn as its plain operator inside a circle
@@ -102,6 +103,19 @@ def is_sequential(body: tuple[Node, ...]) -> bool:
         elif node.source is not None or node.operands:
             return False
     return True
+
+
+def _gates_aside(nodes: list[_GraphNode]) -> None:
+    """Draw a squeeze-and-excitation gate (a global path merged back into a local one) in the
+    lane beside the path it scales, so the feature map runs straight into the multiply."""
+    for node in nodes:
+        if node.row is None or GLOBAL_CONTEXT not in node.row.field_notes:
+            continue
+        for first in node.inputs:
+            index = first
+            while (row := nodes[index].row) is not None and row.receptive_field == "global" and index != 0:
+                nodes[index].lane = node.lane + 1
+                index = nodes[index].inputs[0]
 
 
 def layout(arch: Arch, report: Report | None = None, *, unroll: bool = False) -> Layout:
@@ -288,6 +302,7 @@ def _graph(arch: Arch, report: Report, *, unroll: bool) -> Layout:
             state["current"] = index
 
     visit(arch.body, ())
+    _gates_aside(nodes)
     for node in nodes[1:]:
         node.layer = 1 + max(nodes[i].layer for i in node.inputs)
     # lay out: one row per layer, lanes left to right

@@ -86,7 +86,14 @@ def explain_layernorm(ctx: LayerContext, computed: Computed) -> list[Line]:
 
 def compute_groupnorm(ctx: LayerContext) -> Computed:
     needs_spatial(ctx, "it normalises groups of channels over positions")
-    divides_channels(ctx, ctx.spec.groups or 1, "groupnorm")
+    groups = ctx.spec.groups or 1
+    if divides_channels(ctx, groups, "groupnorm") == groups and all(as_int(d) == 1 for d in ctx.input.spatial):
+        raise ctx.fail(
+            f"groupnorm G={groups} needs more than one value per group, but its input {ctx.input} has one "
+            "channel per group at a single position",
+            key="G",
+            hint="PyTorch refuses it too: the variance of a single value is not defined",
+        )
     return Computed(output=ctx.input, trainable_params=2 * ctx.input.channels)
 
 

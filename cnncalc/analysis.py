@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cnncalc.diagnostics import GLOBAL_CONTEXT, UNDEFINED_AFTER, Diagnostic
 from cnncalc.dims import Dim, paused_gc, product, symbol
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Computed, LayerContext
 from cnncalc.model import Arch, InputSpec, LayerSpec, Shape, Window
 from cnncalc.progression import Progression, parameter_name
-from cnncalc.receptive import FIELD_NOTES, Field, FieldState, input_field
+from cnncalc.receptive import Field, FieldState, input_field
 
 BYTES_PER_ELEMENT = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 
@@ -39,9 +40,10 @@ class LayerRow:
     macs: Dim
     activations: Dim
     receptive_field: FieldState
-    #: the codes of what the receptive field rule noted (``cnncalc.receptive``)
+    #: the codes of what the receptive field rule noted (``cnncalc.diagnostics``), global context too
     field_notes: tuple[str, ...]
-    warnings: tuple[str, ...]
+    #: what a reader should be warned of, as data (worded by ``cnncalc.render.diagnostics``)
+    warnings: tuple[Diagnostic, ...]
     #: the statement, every input shape (the first is ``input_shape``) and the kind's own
     #: result before ``trainable=no`` moved its params: what the working explains
     spec: LayerSpec
@@ -80,7 +82,7 @@ class Report:
     rows: tuple[LayerRow, ...]
     totals: Totals
 
-    def warnings(self) -> list[tuple[LayerRow, str]]:
+    def warnings(self) -> list[tuple[LayerRow, Diagnostic]]:
         return [(row, message) for row in self.rows for message in row.warnings]
 
 
@@ -155,6 +157,13 @@ def _totals(rows: list[LayerRow], output: Shape) -> Totals:
     )
 
 
+def _named(note: Diagnostic, noun: str) -> Diagnostic:
+    """The field rule does not know which kind it serves: the note about it gets the kind's noun."""
+    if note.code == UNDEFINED_AFTER:
+        return Diagnostic(code=note.code, axes=note.axes, values=(("noun", noun),))
+    return note
+
+
 def _run_layer(
     spec: LayerSpec, index: int, first: _Output, operands: list[_Output], source: str, memo: _Memo
 ) -> tuple[LayerRow, _Output]:
@@ -168,10 +177,9 @@ def _run_layer(
     computed, activations = known
     step = kind.receptive(computed.window, [first[1], *(f for _, f in operands)])
     field = step.field
-    warnings = [
-        *computed.warnings,
-        *(FIELD_NOTES[note].format(kind=kind.called()) for note in step.notes if note in FIELD_NOTES),
-    ]
+    warnings = computed.warnings
+    if step.notes:
+        warnings += tuple(_named(note, kind.called()) for note in step.notes if note.code != GLOBAL_CONTEXT)
     params, frozen = computed.trainable_params, computed.non_trainable_params
     if not spec.trainable:
         params, frozen = 0, params + frozen
@@ -190,8 +198,8 @@ def _run_layer(
         macs=computed.macs,
         activations=activations,
         receptive_field=field,
-        field_notes=step.notes,
-        warnings=tuple(warnings),
+        field_notes=tuple(note.code for note in step.notes),
+        warnings=warnings,
         spec=spec,
         inputs=inputs,
         computed=computed,

@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass, field
 
 from cnncalc.analysis import LayerRow, Report, analyze
+from cnncalc.diagnostics import GLOBAL_CONTEXT
 from cnncalc.dims import as_int
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.model import Arch, LayerSpec, Node, Repeat, Shape
-from cnncalc.receptive import GLOBAL_CONTEXT
 
 TIMES = "×"
 #: a merge's symbol (⊕, ⊗) is drawn as its plain operator inside a circle

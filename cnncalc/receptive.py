@@ -14,6 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Union
 
+from cnncalc.diagnostics import (
+    GLOBAL_CONTEXT,
+    NO_UNIFORM_WINDOW,
+    NOT_ALIGNED,
+    UNDEFINED_AFTER,
+    Diagnostic,
+    diagnostic,
+)
 from cnncalc.dims import Dim, equal
 from cnncalc.model import Window
 
@@ -37,27 +45,12 @@ class FieldStep:
     """A layer's field and what a reader should know about it (codes worded by the renderers)."""
 
     field: FieldState
-    notes: tuple[str, ...] = ()
+    notes: tuple[Diagnostic, ...] = ()
 
 
 #: ``rule(window, fields) -> FieldStep``: the layer's window (or None) and the fields of its
 #: inputs, the current path first; each registry entry names the rule that moves its field
 FieldRule = Callable[[Union[Window, None], Sequence[FieldState]], FieldStep]
-
-NO_UNIFORM_WINDOW = "field.no-window"
-UNDEFINED_AFTER = "field.undefined"
-NOT_ALIGNED = "field.not-aligned"
-GLOBAL_CONTEXT = "field.global-context"
-
-#: how the field's notes read in tables, JSON warnings and the working
-FIELD_NOTES = {
-    NO_UNIFORM_WINDOW: "no single window describes this pooling (the sizes do not divide, or are symbolic), "
-    "so no receptive field is reported from here on",
-    UNDEFINED_AFTER: "the receptive field is not defined after {kind}: none is reported from here on",
-    NOT_ALIGNED: "the merged paths' receptive fields are not aligned (different jumps or centres)",
-}
-#: not a warning: squeeze-and-excitation is meant to see the whole input; the field's renderers
-#: say "+ global context" next to the local field
 
 
 def input_field(rank: int) -> FieldState:
@@ -120,7 +113,7 @@ def window_field(window: Window | None, fields: Sequence[FieldState]) -> FieldSt
     if window is not None:
         return FieldStep(apply_window(fields[0], window))
     if isinstance(fields[0], Field):  # adaptive pooling whose windows are not all alike
-        return FieldStep("undefined", (NO_UNIFORM_WINDOW,))
+        return FieldStep("undefined", (diagnostic(NO_UNIFORM_WINDOW),))
     return FieldStep(fields[0])
 
 
@@ -132,7 +125,7 @@ def global_field(window: Window | None, fields: Sequence[FieldState]) -> FieldSt
 def undefined_field(window: Window | None, fields: Sequence[FieldState]) -> FieldStep:
     """Transposed convs, upsampling, pixel shuffles: no recurrence describes what follows."""
     if isinstance(fields[0], Field):
-        return FieldStep("undefined", (UNDEFINED_AFTER,))
+        return FieldStep("undefined", (diagnostic(UNDEFINED_AFTER),))
     return FieldStep(fields[0])
 
 
@@ -143,7 +136,7 @@ def merge_field(window: Window | None, fields: Sequence[FieldState]) -> FieldSte
     if not local:
         return FieldStep("global")
     merged, aligned = merge_fields(local)
-    notes: list[str] = [] if aligned else [NOT_ALIGNED]
+    notes = [] if aligned else [diagnostic(NOT_ALIGNED)]
     if len(local) < len(fields) and merged != "undefined":
-        notes.append(GLOBAL_CONTEXT)
+        notes.append(diagnostic(GLOBAL_CONTEXT))
     return FieldStep(merged, tuple(notes))

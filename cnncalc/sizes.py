@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from cnncalc.analysis import LayerRow, Report, analyze
+from cnncalc.diagnostics import ROWS_DROPPED, SAME_ASYMMETRIC
 from cnncalc.dims import as_int
 from cnncalc.errors import CnncalcError, UsageError
-from cnncalc.geometry import uncovered_input
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.common import dim_name
 from cnncalc.model import Arch, Shape
@@ -71,6 +71,8 @@ def exactness_problems(report: Report) -> list[str]:
 
 
 def _row_problems(row: LayerRow) -> list[str]:
+    """Strides that do not divide, and what the layer itself noticed (lopsided 'same' padding,
+    dropped rows), per dim; ceil-mode overhang and off-centre crops."""
     kind = REGISTRY[row.spec.kind]
     if kind.receptive is not window_field:
         return []
@@ -79,9 +81,19 @@ def _row_problems(row: LayerRow) -> list[str]:
     if window is None:
         return [f"{where}: the adaptive pooling windows differ in size"]
     rank = len(window.kernel)
-    found: dict[str, list[str]] = {}  # one message for every dim with the same numbers
-    mode = row.spec.padding.mode if row.spec.padding is not None else None
+    noticed: dict[str, list[str]] = {}  # dim -> the layer's own diagnostics about it, worded here
+    for found in row.warnings:
+        for name in found.axes:
+            if found.code == SAME_ASYMMETRIC:
+                message = f"'same' padding on {{dims}} is lopsided ({found.value('start')}, {found.value('end')})"
+            elif found.code == ROWS_DROPPED:
+                message = f"drops the last {found.value('lost')} row(s) of {{dims}}"
+            else:
+                continue
+            noticed.setdefault(name, []).append(message)
+    found_by_message: dict[str, list[str]] = {}  # one message for every dim with the same numbers
     for axis in range(rank):
+        name = dim_name(rank, axis)
         size = as_int(row.input_shape.spatial[axis])
         start, end = (as_int(p) for p in window.padding[axis])
         result = as_int(row.output_shape.spatial[axis])
@@ -91,8 +103,7 @@ def _row_problems(row: LayerRow) -> list[str]:
         messages = []
         if size % stride:
             messages.append(f"stride {stride} does not divide {{dims}} = {size} (gives {result}, not {size}/{stride})")
-        if mode == "same" and start != end:
-            messages.append(f"'same' padding on {{dims}} is lopsided ({start}, {end})")
+        messages += noticed.get(name, [])
         if start < 0 or end < 0:  # a crop removes rows on purpose; off-centre only when cropping to a size
             if row.spec.target is not None and start != end:
                 messages.append(f"the crop to '{row.spec.target}' on {{dims}} is off-centre ({-start}, {-end})")
@@ -100,13 +111,9 @@ def _row_problems(row: LayerRow) -> list[str]:
             overhang = (result - 1) * stride + window.span[axis] - (size + start + end)
             if overhang > 0:
                 messages.append(f"the last window on {{dims}} hangs {overhang} past the padded input (ceil mode)")
-        else:
-            lost = uncovered_input(size, window.kernel[axis], stride, (start, end), window.dilation[axis])
-            if lost:
-                messages.append(f"drops the last {lost} row(s) of {{dims}}")
         for message in messages:
-            found.setdefault(message, []).append(dim_name(rank, axis))
-    return [f"{where}: " + message.format(dims=" and ".join(names)) for message, names in found.items()]
+            found_by_message.setdefault(message, []).append(name)
+    return [f"{where}: " + message.format(dims=" and ".join(names)) for message, names in found_by_message.items()]
 
 
 def check_size(arch: Arch, size: int) -> SizeCheck:

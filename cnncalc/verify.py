@@ -19,13 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnncalc.analysis import LayerRow, analyze
+from cnncalc.diagnostics import GLOBAL_CONTEXT, NOT_ALIGNED
 from cnncalc.dims import Dim, as_int
 from cnncalc.errors import ShapeError
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Executed
 from cnncalc.model import Arch, LayerSpec
-from cnncalc.receptive import GLOBAL_CONTEXT, NOT_ALIGNED, Field, keep_field, merge_field
+from cnncalc.receptive import Field, keep_field, merge_field
 from cnncalc.reference import ops
 from cnncalc.reference.tensor import Tensor, size_of
 

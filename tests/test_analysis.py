@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cnncalc
+from cnncalc.diagnostics import NOT_ALIGNED
 from cnncalc.receptive import Field
+from cnncalc.render.diagnostics import describe
 from tests.conftest import ROOT, summarize
 
 
@@ -81,7 +83,10 @@ def test_repeat_labels_are_local_to_each_repetition() -> None:
 def test_unaligned_merge_warns() -> None:
     text = "input 8x8x1\nx: identity\na: conv K=1 F=3 P=1\nconv K=1 F=2 P=0:1 from=x\nadd a\n"
     row = summarize(text).rows[-1]
-    assert row.warnings == ("the merged paths' receptive fields are not aligned (different jumps or centres)",)
+    assert [describe(w) for w in row.warnings] == [
+        "the merged paths' receptive fields are not aligned (different jumps or centres)"
+    ]
+    assert row.warnings[0].code == NOT_ALIGNED
     assert isinstance(row.receptive_field, Field) and row.receptive_field.size == (3, 3)
 
 
@@ -93,7 +98,7 @@ def test_transposed_conv_has_no_field_and_says_so() -> None:
         "undefined",
         "global",
     ]
-    assert "not defined after a transposed conv" in report.rows[1].warnings[0]
+    assert "not defined after a transposed conv" in describe(report.rows[1].warnings[0])
     # the network's field is the last one in file order that is a field at all: the conv's
     assert report.totals.receptive_field == Field(size=(3, 3), jump=(1, 1), padding=(1, 1))
     assert summarize("input 8x8x1\ndeconv K=1 F=2 S=2\n").totals.receptive_field is None
@@ -186,8 +191,8 @@ def test_symbolic_sizes_agree_with_numeric_ones(n: int, model: str) -> None:
 
 
 def test_symbolic_sizes_print_as_people_write_them() -> None:
-    from cnncalc.dims import text
     from cnncalc.arch.source import load
+    from cnncalc.dims import text
 
     # DESIGN.md §6's own example: a 3x3 stride-2 conv with padding 1 on N
     row = cnncalc.analyze(cnncalc.parse("input NxNx3\nconv K=8 F=3 S=2 P=1\n", "t.arch")).rows[0]

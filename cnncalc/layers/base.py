@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from cnncalc.diagnostics import Diagnostic
 from cnncalc.dims import Dim
 from cnncalc.errors import Location, ShapeError
 from cnncalc.formula import Line
@@ -32,7 +33,7 @@ class Computed:
     trainable_params: Dim = 0
     non_trainable_params: Dim = 0
     macs: Dim = 0
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from cnncalc.diagnostics import ROWS_DROPPED, SAME_ASYMMETRIC, Diagnostic, diagnostic
 from cnncalc.dims import Dim, as_int, is_positive
 from cnncalc.geometry import effective_kernel, mode_padding, uncovered_input
 from cnncalc.layers.base import Executed, LayerContext
@@ -66,14 +67,14 @@ def resolve_window(
     *,
     default_stride: tuple[int, ...] | None,
     modes: frozenset[PaddingMode],
-) -> tuple[Window, tuple[str, ...]]:
+) -> tuple[Window, tuple[Diagnostic, ...]]:
     """Kernel, stride, dilation and resolved ``(start, end)`` padding per dim, plus warnings."""
     spec = ctx.spec
     rank = len(ctx.input.spatial)
     kernel = per_dim(ctx, spec.kernel, "F", (1,))
     stride = per_dim(ctx, spec.stride, "S", default_stride or kernel)
     dilation = per_dim(ctx, spec.dilation, "D", (1,))
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     padding = spec.padding
     pads: list[tuple[Dim, Dim]] = []
     if padding is None or padding.mode is not None:
@@ -88,10 +89,7 @@ def resolve_window(
         for axis, size in enumerate(ctx.input.spatial):
             pair = mode_padding(mode, size, kernel[axis], stride[axis], dilation[axis])
             if mode == "same" and pair[0] != pair[1] and as_int(pair[0]) is not None:
-                warnings.append(
-                    f"'same' padding on {dim_name(rank, axis)} is asymmetric {pair}: "
-                    "the extra goes at the end, as in TensorFlow"
-                )
+                warnings.append(diagnostic(SAME_ASYMMETRIC, (dim_name(rank, axis),), start=pair[0], end=pair[1]))
             pads.append(pair)
     else:
         pads = list(explicit_padding(ctx, padding))
@@ -144,7 +142,7 @@ def output_sizes(
     return tuple(sizes)
 
 
-def coverage_warnings(ctx: LayerContext, window: Window) -> tuple[str, ...]:
+def coverage_warnings(ctx: LayerContext, window: Window) -> tuple[Diagnostic, ...]:
     """Warn when real input positions at the end are never covered by a floor-mode window.
 
     Only positions of the input count: a remainder that falls in the end padding
@@ -163,8 +161,7 @@ def coverage_warnings(ctx: LayerContext, window: Window) -> tuple[str, ...]:
             span = concrete[0] + concrete[1] + concrete[2] - effective_kernel(k, d)
             lost_by_dim.setdefault((s, span, lost), []).append(dim_name(rank, axis))
     return tuple(
-        f"stride {s} does not divide I + Ps + Pe - Fe = {span} on {' and '.join(names)}: "
-        f"the last {lost} input position(s) there are never covered"
+        diagnostic(ROWS_DROPPED, tuple(names), stride=s, span=span, lost=lost)
         for (s, span, lost), names in lost_by_dim.items()
     )
 

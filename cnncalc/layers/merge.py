@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cnncalc.diagnostics import UNPROVEN_EQUAL, Diagnostic, diagnostic
 from cnncalc.dims import Dim, as_int, equal, text
 from cnncalc.formula import Line, add, letter, number, result, tex_text
 from cnncalc.formula import shape as shape_math
@@ -14,17 +15,17 @@ from cnncalc.reference import ops
 from cnncalc.reference.tensor import Tensor
 
 
-def _compare(name: str, first: tuple[Dim, ...], other: tuple[Dim, ...]) -> tuple[str | None, list[str]]:
+def _compare(name: str, first: tuple[Dim, ...], other: tuple[Dim, ...]) -> tuple[str | None, list[Diagnostic]]:
     """``(None, warnings)`` when the dims agree, ``(reason, [])`` when they do not."""
     if len(first) != len(other):
         return "", []
-    warnings = []
+    warnings: list[Diagnostic] = []
     for a, b in zip(first, other, strict=True):
         same, witness = equal(a, b)
         if not same:
             return (f"they differ when the symbols are {witness}" if witness else ""), []
         if witness == 0:
-            warnings.append(f"'{name}' matches at every size tried, but sympy cannot prove {text(a)} = {text(b)}")
+            warnings.append(diagnostic(UNPROVEN_EQUAL, name=name, first=a, second=b))
     return None, warnings
 
 
@@ -34,7 +35,7 @@ def _dims(dims: tuple[Dim, ...]) -> str:
 
 def compute_add(ctx: LayerContext) -> Computed:
     first = ctx.input
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     for name, shape in zip(ctx.spec.operands, ctx.inputs[1:], strict=True):
         reason, found = _compare(name, tuple(first.as_list()), tuple(shape.as_list()))
         if reason is not None:
@@ -49,7 +50,7 @@ def compute_add(ctx: LayerContext) -> Computed:
 
 def compute_concat(ctx: LayerContext) -> Computed:
     first = ctx.input
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     for name, shape in zip(ctx.spec.operands, ctx.inputs[1:], strict=True):
         reason, found = _compare(name, first.spatial, shape.spatial)
         if reason is not None:
@@ -70,7 +71,7 @@ def compute_mul(ctx: LayerContext) -> Computed:
     """NumPy broadcasting on the channels-last shapes: aligned at the channel end, a missing
     leading dim counts as 1, each dim equal or 1 (squeeze-and-excitation: H x W x C by 1 x 1 x C)."""
     result = ctx.input.as_list()
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     for name, operand in zip(ctx.spec.operands, ctx.inputs[1:], strict=True):
         other = operand.as_list()
         width = max(len(result), len(other))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cnncalc.diagnostics import POOL_PADDING_OVER_HALF, POOL_WINDOW_OVER_INPUT, Diagnostic, diagnostic
 from cnncalc.dims import as_int
 from cnncalc.formula import Line, letter, number, shape
 from cnncalc.geometry import effective_kernel, pool_output_size
@@ -50,22 +51,16 @@ def compute_pool(ctx: LayerContext) -> Computed:
         _CEIL if ceil_mode else _FLOOR,
     )
     rank = len(shape.spatial)
-    extra: list[str] = []
+    extra: list[Diagnostic] = []
     for axis, (start, end) in enumerate(window.padding):
         half = effective_kernel(window.kernel[axis], window.dilation[axis]) // 2
         biggest = max((p for p in (as_int(start), as_int(end)) if p is not None), default=0)
         if biggest > half:
-            extra.append(
-                f"padding {biggest} on {dim_name(rank, axis)} is more than half the window ({half}): "
-                "PyTorch refuses this pooling"
-            )
+            extra.append(diagnostic(POOL_PADDING_OVER_HALF, (dim_name(rank, axis),), padding=biggest, half=half))
         size = as_int(shape.spatial[axis])
         window_span = effective_kernel(window.kernel[axis], window.dilation[axis])
         if size is not None and window_span > size:
-            extra.append(
-                f"the window ({window_span}) is larger than the input ({size}) on {dim_name(rank, axis)}:"
-                " PyTorch's AvgPool3d refuses this, its other pools accept it"
-            )
+            extra.append(diagnostic(POOL_WINDOW_OVER_INPUT, (dim_name(rank, axis),), window=window_span, size=size))
     if not ceil_mode:
         extra.extend(coverage_warnings(ctx, window))
     return Computed(

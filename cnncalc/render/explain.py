@@ -5,6 +5,7 @@ from __future__ import annotations
 from cnncalc.analysis import LayerRow
 from cnncalc.explain import Working
 from cnncalc.formula import Line, tex_text
+from cnncalc.render.diagnostics import describe
 
 FORMATS = ("text", "markdown", "latex")
 
@@ -21,7 +22,7 @@ def render_text(working: Working, *, heading: bool = True) -> str:
         before, after = layer.before, layer.after
         out.append(f"{_title(layer.row)}    {before.text} -> {after.text}")
         out += [f"  {line.text()}" for line in layer.lines]
-        out += [f"  warning: {w}" for w in layer.row.warnings]
+        out += [f"  warning: {describe(w)}" for w in layer.row.warnings]
         out.append("")
     out.append("Totals")
     out += [f"  {line.text()}" for line in working.totals]
@@ -45,7 +46,7 @@ def render_markdown(working: Working) -> str:
         out.append(f"${before.tex} \\rightarrow {after.tex}$")
         out.append("")
         out += [_md_line(line) for line in layer.lines]
-        out += [f"- warning: {w}" for w in row.warnings]
+        out += [f"- warning: {describe(w)}" for w in row.warnings]
         out.append("")
     out.append("## Totals")
     out.append("")
@@ -81,7 +82,7 @@ def render_latex(working: Working) -> str:
         out.append(rf"${before.tex} \rightarrow {after.tex}$")
         out.append(r"\begin{itemize}")
         out += [_tex_item(line) for line in layer.lines]
-        out += [rf"  \item warning: {tex_text(w)}" for w in row.warnings]
+        out += [rf"  \item warning: {tex_text(describe(w))}" for w in row.warnings]
         out.append(r"\end{itemize}")
     out.append(r"\subsection*{Totals}")
     out.append(r"\begin{itemize}")

@@ -10,9 +10,11 @@ import json
 from typing import Any
 
 from cnncalc.analysis import LayerRow, Report
+from cnncalc.diagnostics import GLOBAL_CONTEXT
 from cnncalc.dims import Dim, paused_gc, to_json
 from cnncalc.model import Shape
-from cnncalc.receptive import GLOBAL_CONTEXT, Field, FieldState
+from cnncalc.receptive import Field, FieldState
+from cnncalc.render.diagnostics import describe
 
 SUMMARY_SCHEMA = "cnncalc.summary/1"
 RECEPTIVE_SCHEMA = "cnncalc.receptive_field/1"
@@ -63,7 +65,7 @@ def layer_json(row: LayerRow) -> dict[str, Any]:
         "flops": to_json(row.flops),
         "activations": to_json(row.activations),
         "receptive_field": row_field_json(row),
-        "warnings": list(row.warnings),
+        "warnings": [describe(w) for w in row.warnings],
     }
 
 
@@ -103,7 +105,7 @@ def receptive_json(report: Report) -> dict[str, Any]:
                 "kind": row.kind,
                 "output_shape": shape_json(row.output_shape),
                 "receptive_field": row_field_json(row),
-                "warnings": list(row.warnings),
+                "warnings": [describe(w) for w in row.warnings],
             }
             for row in report.rows
         ],

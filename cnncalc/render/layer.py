@@ -5,6 +5,7 @@ from __future__ import annotations
 from cnncalc.analysis import LayerRow
 from cnncalc.receptive import Field
 from cnncalc.render import text as fmt
+from cnncalc.render.diagnostics import describe
 
 
 def layer_fields(row: LayerRow) -> list[tuple[str, str]]:
@@ -34,5 +35,5 @@ def layer_fields(row: LayerRow) -> list[tuple[str, str]]:
         )
     else:
         fields.append(("receptive field", fmt.field_size(field)))
-    fields += [("warning", message) for message in row.warnings]
+    fields += [("warning", describe(message)) for message in row.warnings]
     return fields

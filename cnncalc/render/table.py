@@ -10,12 +10,15 @@ from cnncalc.analysis import Report
 from cnncalc.model import Shape
 from cnncalc.receptive import Field
 from cnncalc.render import text as fmt
+from cnncalc.render.diagnostics import describe
 
 
 def _warnings(report: Report) -> list[Text]:
     lines = []
     for row, message in report.warnings():
-        lines.append(Text(f"warning: line {row.line} (#{row.index} {row.kind}): {message}", style="yellow"))
+        lines.append(
+            Text(f"warning: line {row.line} (#{row.index} {row.kind}): {describe(message)}", style="yellow")
+        )
     return lines
 
 

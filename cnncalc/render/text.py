@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from cnncalc.diagnostics import GLOBAL_CONTEXT
 from cnncalc.dims import Dim, as_int, text
 from cnncalc.model import Shape, Window
-from cnncalc.receptive import GLOBAL_CONTEXT, Field, FieldState
+from cnncalc.receptive import Field, FieldState
 
 TIMES = "×"
 

@@ -46,8 +46,8 @@ def zoo_markdown(entries: list[Entry]) -> str:
         conv_macs = sum(int(row.macs) for row in report.rows if row.kind != "fc")
         rf = f"{fmt.per_dim(field.size)}, {fmt.per_dim(field.jump)}" if field else "n/a"
         lines.append(
-            f"| {model.family} | `{model.name}` | {fmt.shape(report.input_shape)} | {fmt.number(report.totals.trainable_params)}"
-            f" | {fmt.si(report.totals.macs)} | {fmt.si(conv_macs)} | {rf} | {model.description} |"
+            f"| {model.family} | `{model.name}` | {fmt.shape(report.input_shape)}"
+            f" | {fmt.number(report.totals.trainable_params)} | {fmt.si(report.totals.macs)} | {fmt.si(conv_macs)} | {rf} | {model.description} |"
         )
     return "\n".join(lines)
 

@@ -47,7 +47,8 @@ def zoo_markdown(entries: list[Entry]) -> str:
         rf = f"{fmt.per_dim(field.size)}, {fmt.per_dim(field.jump)}" if field else "n/a"
         lines.append(
             f"| {model.family} | `{model.name}` | {fmt.shape(report.input_shape)}"
-            f" | {fmt.number(report.totals.trainable_params)} | {fmt.si(report.totals.macs)} | {fmt.si(conv_macs)} | {rf} | {model.description} |"
+            f" | {fmt.number(report.totals.trainable_params)} | {fmt.si(report.totals.macs)}"
+            f" | {fmt.si(conv_macs)} | {rf} | {model.description} |"
         )
     return "\n".join(lines)
 

@@ -240,12 +240,43 @@ def verify_time(repeat: int) -> list[Row]:
     return [Row("cnncalc verify zoo:vgg16", f"{seconds:.1f} s", "< 30 s", seconds < 30)]
 
 
+def modern_models(repeat: int) -> list[Row]:
+    """The largest new zoo models against ResNet-50, each round running all three, and a
+    symbolic EfficientNet-B0 (squeeze-and-excitation on every block)."""
+    cnncalc = [PYTHON, "-m", "cnncalc", "summary"]
+    commands = {
+        "efficientnet_b7": [*cnncalc, "zoo:efficientnet_b7", "--json"],
+        "regnet_y_128gf": [*cnncalc, "zoo:regnet_y_128gf", "--json"],
+    }
+    baseline = [*cnncalc, "zoo:resnet50", "--json"]
+    base_times: list[float] = []
+    ratios: dict[str, list[float]] = {name: [] for name in commands}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        base = once(baseline)
+        base_times.append(base)
+        for name, command in commands.items():
+            seconds = once(command)
+            times[name].append(seconds)
+            ratios[name].append(seconds / base)
+    rows = [Row("cnncalc summary zoo:resnet50 --json (baseline)", f"{statistics.median(base_times):.3f} s", "", None)]
+    for name in commands:
+        ratio = statistics.median(ratios[name])
+        value = f"{statistics.median(times[name]):.3f} s = {ratio:.2f}x"
+        rows.append(Row(f"cnncalc summary zoo:{name} --json", value, "< 1.5x", ratio < 1.5))
+    symbolic = wall([*cnncalc, "zoo:efficientnet_b0", "--input", "NxNx3", "--json"], max(1, repeat // 5))
+    figure = "cnncalc summary zoo:efficientnet_b0 --input NxNx3 --json"
+    rows.append(Row(figure, f"{symbolic:.2f} s", "< 3 s", symbolic < 3))
+    return rows
+
+
 SECTIONS: list[tuple[str, Callable[[int], list[Row]]]] = [
     ("start-up (issues 2 and 3)", cold_start),
     ("large files (issue 2)", scaling),
     ("symbolic sizes (issue 5)", symbolic),
     ("reference implementation (issue 4)", reference_speed),
     ("verify (issue 4)", verify_time),
+    ("the modern vocabulary (issue 13)", modern_models),
 ]
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from cnncalc.dims import Dim, normalize, symbol
 from cnncalc.errors import UsageError
-from cnncalc.progression import Progression, parameter_name
+from cnncalc.progression import Progression as Progression  # re-exported: the readers of --assume use it
+from cnncalc.progression import parameter_name as parameter_name
 
 if TYPE_CHECKING:
     from cnncalc.analysis import Report

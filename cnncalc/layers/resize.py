@@ -174,9 +174,9 @@ def compute_crop(ctx: LayerContext) -> Computed:
     )
 
 
-def _centred(ctx: LayerContext) -> str | None:
+def _centred(ctx: LayerContext) -> str:
     if ctx.spec.target is None:
-        return None
+        return ""
     return f"cropped to '{ctx.spec.target}' at the centre: Ps = floor((I - O)/2)"
 
 
@@ -203,7 +203,7 @@ def explain_edges(ctx: LayerContext, computed: Computed) -> list[Line]:
                 formula=_sum(growing, *letters),
                 numbers=_sum(growing, *values),
                 result=result(computed.output.spatial[axis]),
-                note=_centred(ctx) if axis == 0 else None,
+                note=_centred(ctx) if axis == 0 else "",
             )
         )
     return [*lines, Line(name=letter("params"), result=number(0))]

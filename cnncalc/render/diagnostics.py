@@ -41,4 +41,4 @@ def describe(found: Diagnostic) -> str:
 def _shown(value: object) -> str:
     if isinstance(value, str):
         return value
-    return text(value)  # type: ignore[arg-type]  # sizes: ints and sympy expressions
+    return text(value)

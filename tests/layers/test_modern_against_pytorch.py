@@ -127,7 +127,8 @@ def theirs(input_dims: Sequence[int], steps: Sequence[Step], *, train: bool = Fa
                     for m in holders
                     for name, b in m.named_buffers()
                     if name.rsplit(".", 1)[-1] in ("running_mean", "running_var")
-                ),
+                )
+                + sum(p.numel() for m in holders for p in m.parameters() if not p.requires_grad),
                 macs=flops // 2,
             )
         )
@@ -311,6 +312,28 @@ def test_layerscale_is_convnext_layer_scale(shape: tuple[int, list[int]], channe
     sandwich(rank, spatial, channels, "layerscale", LayerScale(channels))
 
 
+def _frozen(module: nn.Module) -> nn.Module:
+    """``trainable=no``: the weights stay but are not trained (Keras counts them as non-trainable)."""
+    module.requires_grad_(False)
+    return module
+
+
+FROZEN: list[tuple[str, Callable[[int], nn.Module]]] = [
+    ("bn trainable=no", lambda c: _frozen(nn.BatchNorm2d(c))),
+    ("bn scale=no trainable=no", lambda c: _frozen(KerasBatchNorm(2, c, scale=False, center=True))),
+    ("layernorm trainable=no", lambda c: _frozen(LayerNorm2d(c))),
+    ("groupnorm G=2 trainable=no", lambda c: _frozen(nn.GroupNorm(2, c))),
+    ("instancenorm affine trainable=no", lambda c: _frozen(nn.InstanceNorm2d(c, affine=True))),
+    ("layerscale trainable=no", lambda c: _frozen(LayerScale(c))),
+    ("prelu per_channel trainable=no", lambda c: _frozen(nn.PReLU(c))),
+]
+
+
+@pytest.mark.parametrize(("line", "build"), FROZEN, ids=[f[0] for f in FROZEN])
+def test_frozen_layers_count_as_non_trainable(line: str, build: Callable[[int], nn.Module]) -> None:
+    sandwich(2, [5, 4], 6, line, build(6))
+
+
 # --- activations, prelu, droppath ----------------------------------------------------------
 
 ACTIVATIONS: list[tuple[str, Callable[[int], nn.Module]]] = [
@@ -401,11 +424,15 @@ def test_pixelunshuffle_is_pixelunshuffle(r: int, channels: int, height: int, wi
 # --- resizing ------------------------------------------------------------------------------
 
 
-@SETTINGS
-@given(maps(), st.data())
-def test_upsample_by_factor_is_upsample(shape: tuple[int, list[int]], data: st.DataObject) -> None:
-    rank, spatial = shape
-    mode = data.draw(st.sampled_from(MODES[rank]))
+RANKED_MODES = [pytest.param(rank, mode, id=f"{rank}d-{mode}") for rank, modes in MODES.items() for mode in modes]
+FEW = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize(("rank", "mode"), RANKED_MODES)
+@FEW
+@given(st.data())
+def test_upsample_by_factor_is_upsample(rank: int, mode: str, data: st.DataObject) -> None:
+    spatial = data.draw(maps(ranks=[rank]))[1]
     factors = [data.draw(st.integers(1, 3)) for _ in range(rank)]
     same = data.draw(st.booleans())
     if same:
@@ -415,20 +442,21 @@ def test_upsample_by_factor_is_upsample(shape: tuple[int, list[int]], data: st.D
     sandwich(rank, spatial, 3, f"upsample factor={text} mode={mode}", module)
 
 
-@SETTINGS
-@given(maps(), st.data())
-def test_upsample_to_size_is_interpolate(shape: tuple[int, list[int]], data: st.DataObject) -> None:
+@pytest.mark.parametrize(("rank", "mode"), RANKED_MODES)
+@FEW
+@given(st.data())
+def test_upsample_to_size_is_interpolate(rank: int, mode: str, data: st.DataObject) -> None:
     """Any size, including ratios that are not whole (7 -> 10) and shrinking (9 -> 4)."""
-    rank, spatial = shape
-    mode = data.draw(st.sampled_from(MODES[rank]))
+    spatial = data.draw(maps(ranks=[rank]))[1]
     sizes = [data.draw(st.integers(1, 13)) for _ in range(rank)]
     default = data.draw(st.booleans())  # no mode= means nearest
     line = f"upsample size={_dims(sizes)}" + ("" if default and mode == "nearest" else f" mode={mode}")
     sandwich(rank, spatial, 3, line, lambda x: functional.interpolate(x, size=tuple(sizes), mode=mode))
 
 
-def test_upsample_non_integer_ratio_published_example() -> None:
-    """DeepLabV3's head: 65x65 features back to the 520x520 input (ratio 8), and FCN-style 7 -> 10."""
+def test_upsample_to_published_sizes() -> None:
+    """DeepLabV3 at 520x520: the stride-8 head's 65x65 map interpolated back to the input size
+    (``F.interpolate(x, size=input_shape, mode="bilinear")``); and a ratio that is not whole, 7 -> 10."""
     sandwich(2, [65, 65], 2, "upsample size=520x520 mode=bilinear", nn.Upsample(size=(520, 520), mode="bilinear"))
     sandwich(2, [7, 7], 2, "upsample size=10 mode=bicubic", nn.Upsample(size=10, mode="bicubic"))
 

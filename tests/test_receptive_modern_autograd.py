@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cnncalc import analyze, parse
@@ -145,6 +145,7 @@ def test_field_equals_gradient_support(case: tuple[int, list[Layer]], data: st.D
         report = analyze(parse(text, "t.arch"))
     except Exception as error:  # a crop or a window too large for what is left: PyTorch refuses it as well
         assert type(error).__name__ == "ShapeError", error
+        event("refused (a crop or window too large)")
         return
     field = report.rows[-1].receptive_field
     assert isinstance(field, Field)
@@ -166,8 +167,10 @@ def test_field_equals_gradient_support(case: tuple[int, list[Layer]], data: st.D
     expected = [i for i in range(first, first + field.size[0]) if 0 <= i < size]
     assert set(seen) <= set(expected), text
     if not expected:  # a unit made of padding only (a leading pad's zeros)
+        event("padding only")
         return
     if any(layer["kind"] != "crop" and (layer["Ps"] or layer["Pe"]) for layer in layers[1:]):
+        event("within the field")
         return  # later padding is part of the field's grid but depends on no input position
     last = first + field.size[0] - 1
     if first >= 0:
@@ -175,6 +178,7 @@ def test_field_equals_gradient_support(case: tuple[int, list[Layer]], data: st.D
     if last < size:
         assert seen[-1] == last, text
     if all(layer.get("D", 1) == 1 and layer.get("S", 1) <= layer.get("F", 1) for layer in layers):
+        event("equal to the field")
         assert seen == expected, text
 
 

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cnncalc.course.numbers import Step
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 
 class _Working(Protocol):
     def text(self) -> str: ...
 
 
-def render_result(title: str, fields: list[tuple[str, str]], steps: Sequence[_Working], explain: bool) -> Any:
+def render_result(
+    title: str, fields: list[tuple[str, str]], steps: Sequence[_Working], explain: bool
+) -> RenderableType:
+    """A two-column table of results under ``title``; with ``explain``, the working below it."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -22,7 +28,7 @@ def render_result(title: str, fields: list[tuple[str, str]], steps: Sequence[_Wo
     table.add_column()
     for name, value in fields:
         table.add_row(name, value)
-    parts: list[Any] = [table]
+    parts: list[RenderableType] = [table]
     if explain:
         parts.append(Text("Working:"))
         parts.extend(Text(f"  {step.text()}") for step in steps)
@@ -30,4 +36,5 @@ def render_result(title: str, fields: list[tuple[str, str]], steps: Sequence[_Wo
 
 
 def steps_json(steps: tuple[Step, ...]) -> list[dict[str, str]]:
+    """The working as JSON: what, formula, numbers and result of each step."""
     return [{"what": s.what, "formula": s.formula, "numbers": s.numbers, "result": s.result} for s in steps]

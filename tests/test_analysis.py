@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,6 +140,7 @@ def test_huge_sizes_stay_exact() -> None:
     assert report.totals.trainable_params == 2 * (9 + 1) + (2 * 10**18 + 1) * 7
 
 
+@pytest.mark.slow
 def test_hundred_thousand_layers_without_recursion() -> None:
     depth_before = sys.getrecursionlimit()
     report = summarize("input 64x64x8\n" + "relu\n" * 100_000)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,9 @@ from cnncalc.arch.source import decode, parse_text
 from tests.conftest import COMMAND, ROOT
 
 SCALE = int(os.environ.get("CNNCALC_FUZZ_SCALE", "1"))
+
+#: minutes of fuzzing: skipped by a quick local run (`-m "not slow"`), always run by CI
+pytestmark = pytest.mark.slow
 
 
 def fuzz(examples: int) -> Callable[[Any], Any]:

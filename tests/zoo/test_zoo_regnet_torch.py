@@ -34,7 +34,7 @@ NAMES = [
     "regnet_y_8gf",
     "regnet_y_16gf",
     "regnet_y_32gf",
-    "regnet_y_128gf",
+    pytest.param("regnet_y_128gf", marks=pytest.mark.slow),  # built on the CPU: ~10 s, 2.6 GB
 ]
 
 

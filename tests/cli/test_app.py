@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -126,3 +127,34 @@ def test_the_entry_point_builds_only_the_invoked_command() -> None:
         [sys.executable, "-m", "cnncalc", "zoo", "show", "lenet5"], capture_output=True, text=True, check=True
     )
     assert done.stdout.startswith("# name: LeNet-5")
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports (at any depth: lazy imports count too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_only_the_cli_imports_the_cli_and_command_groups_share_only_app_and_options() -> None:
+    """The layering: the library never reaches up into cnncalc.cli, and no command module imports another."""
+    package = ROOT / "cnncalc"
+    outside = [
+        str(path.relative_to(ROOT))
+        for path in package.rglob("*.py")
+        if "cli" not in path.relative_to(package).parts[:1]
+        and path.name != "__main__.py"  # `python -m cnncalc` runs the app
+        and any(name == "cnncalc.cli" or name.startswith("cnncalc.cli.") for name in _imports(path))
+    ]
+    assert outside == []
+    shared = {"cnncalc.cli.app", "cnncalc.cli.options"}
+    for path in (package / "cli").glob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        used = {name for name in _imports(path) if name.startswith("cnncalc.cli")}
+        assert used <= shared, (path.name, used - shared)
+    assert _imports(package / "cli" / "app.py") & {"cnncalc.cli.options"} == set()

@@ -252,56 +252,40 @@ def _graph(arch: Arch, report: Report, *, unroll: bool) -> Layout:
     nodes: list[_GraphNode] = [_GraphNode(spec=None, row=None, inputs=[], lane=0)]
     frames: list[tuple[int, int, int, tuple[int, ...]]] = []  # first node, last node, count, path
     # the statements to draw: each repeat body once (or unrolled), with its enclosing blocks
-    labels_stack: list[dict[str, int]] = [{}]
-    state = {"current": 0, "lanes": 0}
+    open_blocks: list[tuple[int, tuple[int, ...]]] = []  # first node of each open block, its path
+    lanes = [0]  # the rightmost lane in use
 
-    def lookup(name: str) -> int:
-        for scope in reversed(labels_stack):
-            if name in scope:
-                return scope[name]
-        return state["current"]
+    def path() -> tuple[int, ...]:
+        return open_blocks[-1][1] if open_blocks else ()
 
-    def visit(body: tuple[Node, ...], path: tuple[int, ...]) -> None:
-        for node in body:
-            if isinstance(node, Repeat):
-                times = node.count if unroll else 1
-                for _ in range(times):
-                    start = len(nodes)
-                    labels_stack.append({})
-                    visit(node.body, (*path, len(frames) + 1000 * len(nodes)))
-                    labels_stack.pop()
-                    if not unroll and len(nodes) > start:
-                        frames.append((start, len(nodes) - 1, node.count, path))
-                continue
-            spec = node
-            row = first_row[id(spec)]
-            source = lookup(spec.source) if spec.source is not None else state["current"]
-            if _folds(spec) and spec.source is None and nodes[source] is nodes[state["current"]] and len(nodes) > 1:
-                target = nodes[source]
-                target.folded.append(spec.kind)
-                target.lines.extend(every_row[id(spec)])
-                if spec.label is not None:
-                    labels_stack[-1][spec.label] = source
-                continue
-            operands = [lookup(name) for name in spec.operands]
-            inputs = [source, *operands]
-            if spec.source is not None:
-                state["lanes"] += 1
-                lane = state["lanes"]
-            elif operands:
-                lane = min(nodes[i].lane for i in inputs)
-                state["lanes"] = lane
-            else:
-                lane = nodes[source].lane
-            index = len(nodes)
-            nodes.append(
-                _GraphNode(spec=spec, row=row, inputs=inputs, lane=lane, lines=list(every_row[id(spec)]), blocks=path)
-            )
-            if spec.label is not None:
-                labels_stack[-1][spec.label] = index
-            state["current"] = index
+    def around(block: Repeat, entering: bool) -> None:
+        if entering:
+            open_blocks.append((len(nodes), (*path(), len(frames) + 1000 * len(nodes))))
+            return
+        start, _ = open_blocks.pop()
+        if not unroll and len(nodes) > start:
+            frames.append((start, len(nodes) - 1, block.count, path()))
 
-    visit(arch.body, ())
+    def draw(spec: LayerSpec, source: int, operands: list[int]) -> int:
+        row = first_row[id(spec)]
+        if _folds(spec) and spec.source is None and len(nodes) > 1:
+            nodes[source].folded.append(spec.kind)
+            nodes[source].lines.extend(every_row[id(spec)])
+            return source
+        inputs = [source, *operands]
+        if spec.source is not None:
+            lanes[0] += 1
+            lane = lanes[0]
+        elif operands:
+            lane = lanes[0] = min(nodes[i].lane for i in inputs)
+        else:
+            lane = nodes[source].lane
+        nodes.append(
+            _GraphNode(spec=spec, row=row, inputs=inputs, lane=lane, lines=list(every_row[id(spec)]), blocks=path())
+        )
+        return len(nodes) - 1
+
+    walk(arch.body, 0, draw, arch.source, once=not unroll, around=around)
     _gates_aside(nodes)
     for node in nodes[1:]:
         node.layer = 1 + max(nodes[i].layer for i in node.inputs)

@@ -19,23 +19,35 @@ T = TypeVar("T")
 
 #: ``step(layer, its input, the outputs named by add/concat) -> its output``
 Step = Callable[[LayerSpec, T, list[T]], T]
+#: ``around(block, entering)``: called when a ``repeat`` block starts and when it is done
+Around = Callable[[Repeat, bool], None]
 
 
 @dataclass
 class _Frame(Generic[T]):
     nodes: tuple[Node, ...]
     count: int
+    block: Repeat | None = None
     position: int = 0
     iteration: int = 0
     scope: dict[str, T] = field(default_factory=dict)
 
 
-def walk(body: tuple[Node, ...], start: T, step: Step[T], source: str) -> T:
+def walk(
+    body: tuple[Node, ...],
+    start: T,
+    step: Step[T],
+    source: str,
+    *,
+    once: bool = False,
+    around: Around | None = None,
+) -> T:
     """Run ``step`` on every executed layer in order; returns the last output.
 
     A layer's input is the previous layer's output, or its ``from=`` label's; a label
     is looked up from the innermost repetition outwards, and every repetition of a
-    block starts with a fresh scope.
+    block starts with a fresh scope. ``once`` runs each ``repeat`` body a single time
+    (the diagram draws a body once); ``around`` hears where each block starts and ends.
     """
     current = start
     frames: list[_Frame[T]] = [_Frame(nodes=body, count=1)]
@@ -47,11 +59,15 @@ def walk(body: tuple[Node, ...], start: T, step: Step[T], source: str) -> T:
                 frame.position, frame.scope = 0, {}
                 continue
             frames.pop()
+            if around is not None and frame.block is not None:
+                around(frame.block, False)
             continue
         node = frame.nodes[frame.position]
         frame.position += 1
         if isinstance(node, Repeat):
-            frames.append(_Frame(nodes=node.body, count=node.count))
+            frames.append(_Frame(nodes=node.body, count=1 if once else node.count, block=node))
+            if around is not None:
+                around(node, True)
             continue
         first = _lookup(node.source, frames, node, "from", source) if node.source is not None else current
         operands = [

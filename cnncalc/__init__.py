@@ -9,7 +9,7 @@ The library is a pipeline of pure stages a notebook can use directly::
 """
 
 from cnncalc.analysis import LayerRow, Report, Totals, analyze
-from cnncalc.arch.text import parse
+from cnncalc.arch.reader import parse
 from cnncalc.errors import ArchError, CnncalcError, ShapeError, UsageError
 from cnncalc.model import Arch
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnncalc.analysis import LayerRow, Report, analyze
-from cnncalc.arch.text import parse_dims
+from cnncalc.arch.reader import parse_dims
 from cnncalc.arch.values import KEY_SPELLINGS, Where, read_int
 from cnncalc.errors import ArchError, CnncalcError, UsageError
 from cnncalc.formula import Line
 from cnncalc.layers import REGISTRY, lookup
 from cnncalc.layers.base import LayerContext
-from cnncalc.layers.working import padding_lines, size_lines
+from cnncalc.layers.worked_lines import padding_lines, size_lines
 from cnncalc.model import Arch, InputSpec, LayerSpec
 
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from cnncalc.analysis import analyze
 from cnncalc.errors import CnncalcError
-from cnncalc.explain import Working, explain_report, explain_row
+from cnncalc.worked_solution import Working, explain_report, explain_row
 from cnncalc.formula import Line
-from cnncalc.render.explain import render
+from cnncalc.render.worked_solution import render
 from cnncalc.one_layer import SOURCE, LayerOptions, analyze_layer
 from cnncalc.arch.source import load
 from tests.arith import evaluate, value_of

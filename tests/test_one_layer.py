@@ -20,7 +20,12 @@ def test_resnet_stem_matches_the_published_numbers(run_cli: Callable[..., Any]) 
     assert layer["output_shape"] == [112, 112, 64]
     assert layer["trainable_params"] == 9408
     assert layer["macs"] == 118_013_952
-    assert layer["receptive_field"] == {"size": [7, 7], "jump": [2, 2], "effective_padding": [3, 3]}
+    assert layer["receptive_field"] == {
+        "size": [7, 7],
+        "jump": [2, 2],
+        "effective_padding": [3, 3],
+        "global_context": False,
+    }
     for line in document["working"]:
         if line["numbers"] and line["result"].replace(",", "").isdigit():
             assert evaluate(line["numbers"]) == value_of(line["result"]), line["text"]

@@ -22,7 +22,7 @@ import json.scanner
 from typing import Any
 
 from cnncalc.arch.build import Token, build_layer
-from cnncalc.arch.text import MAX_DEPTH, MAX_LAYERS, count_layers, parse_dims
+from cnncalc.arch.reader import MAX_DEPTH, MAX_LAYERS, count_layers, parse_dims
 from cnncalc.arch.values import UNIVERSAL_FLAGS, Where, read_int
 from cnncalc.errors import ArchError, Location
 from cnncalc.layers import REGISTRY, lookup

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-from cnncalc.arch.text import parse, parse_dims
+from cnncalc.arch.reader import parse, parse_dims
 from cnncalc.arch.values import Where
 from cnncalc.errors import ArchError, Location, UsageError
 from cnncalc.model import Arch

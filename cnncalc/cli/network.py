@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from cnncalc.analysis import Report
     from cnncalc.assume import Progression
-    from cnncalc.explain import Working
+    from cnncalc.worked_solution import Working
 
 
 def _analyze(file: str, input_dims: str | None, assume: list[str] | None = None) -> Report:
@@ -64,7 +64,7 @@ def _shown(report: Report, progressions: Mapping[str, Progression]) -> Report:
 
 def _working(report: Report, progressions: Mapping[str, Progression]) -> Working:
     """The working of a report from :func:`_analyze_assumed` (shown in the input's symbols)."""
-    from cnncalc.explain import explain_report
+    from cnncalc.worked_solution import explain_report
 
     if not progressions:
         return explain_report(report)
@@ -104,7 +104,7 @@ def summary(
 
         document = summary_json(report)
         if working is not None:
-            from cnncalc.render.explain import working_json
+            from cnncalc.render.worked_solution import working_json
 
             document["working"] = working_json(working)
         typer.echo(dumps(document))
@@ -113,7 +113,7 @@ def summary(
 
     show(render_summary(report, dtype=dtype, bytes_per_element=BYTES_PER_ELEMENT[dtype]), no_color=no_color)
     if working is not None:
-        from cnncalc.render.explain import render_text
+        from cnncalc.render.worked_solution import render_text
 
         typer.echo("\nWorking\n\n" + render_text(working, heading=False), nl=False)
 
@@ -158,7 +158,7 @@ def explain_command(
     """
     chosen = explain_format(output_format)
     working = _working(*_analyze_assumed(file, input_dims, assume))
-    from cnncalc.render.explain import render_latex, render_markdown, render_text
+    from cnncalc.render.worked_solution import render_latex, render_markdown, render_text
 
     match chosen:
         case "text":

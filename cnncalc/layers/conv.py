@@ -25,7 +25,7 @@ from cnncalc.layers.common import (
     run_conv,
     spatial_input,
 )
-from cnncalc.layers.working import (
+from cnncalc.layers.worked_lines import (
     axis_groups,
     count_line,
     kernel_taps,

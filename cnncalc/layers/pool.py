@@ -23,7 +23,7 @@ from cnncalc.layers.common import (
     run_pool,
     spatial_input,
 )
-from cnncalc.layers.working import output_shape_line, padding_lines, size_lines
+from cnncalc.layers.worked_lines import output_shape_line, padding_lines, size_lines
 from cnncalc.model import LayerSpec, Shape, Window
 from cnncalc.receptive import global_field, window_field
 from cnncalc.reference import ops

@@ -15,7 +15,7 @@ from typing import Any
 from cnncalc.arch.values import Where, read_dims, read_padding
 from cnncalc.errors import ArchError, ShapeError, UsageError
 from cnncalc.geometry import mode_padding
-from cnncalc.reference.explain import CellWorking, conv_cell
+from cnncalc.reference.cell_working import CellWorking, conv_cell
 from cnncalc.reference.matrices import parse_matrix, read_matrix
 from cnncalc.reference.ops import conv, deconv, pool
 from cnncalc.reference.tensor import Number, Tensor, nested_shape

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cnncalc.analysis import LayerRow
 from cnncalc.receptive import Field
-from cnncalc.render import text as fmt
+from cnncalc.render import formatting as fmt
 from cnncalc.render.diagnostics import describe
 
 

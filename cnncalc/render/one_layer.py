@@ -13,7 +13,7 @@ from cnncalc.dims import Dim, to_json
 from cnncalc.formula import Line
 from cnncalc.layers.common import dim_name
 from cnncalc.one_layer import PaddingResult
-from cnncalc.render.explain import line_json
+from cnncalc.render.worked_solution import line_json
 from cnncalc.render.json_report import layer_json
 
 LAYER_SCHEMA = "cnncalc.layer/1"

@@ -7,7 +7,7 @@ from typing import Any
 
 from cnncalc.course.numbers import json_number
 from cnncalc.reference.commands import ReferenceResult
-from cnncalc.reference.explain import show
+from cnncalc.reference.cell_working import show
 
 
 def _json_nested(value: Any) -> Any:

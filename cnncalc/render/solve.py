@@ -7,7 +7,7 @@ from typing import Any
 from cnncalc.dims import text as dim_text
 from cnncalc.dims import to_json
 from cnncalc.formula import Line, letter
-from cnncalc.render.explain import line_json
+from cnncalc.render.worked_solution import line_json
 from cnncalc.sizes import SizeCheck, describe_exact
 from cnncalc.solve import MAX_LISTED, ArchSolution, Interval, LayerSolution
 
@@ -114,7 +114,7 @@ def sizes_table(source: str, checks: list[SizeCheck], *, exact_only: bool) -> An
     from rich.text import Text
 
     from cnncalc.render.table import new_table
-    from cnncalc.render.text import shape
+    from cnncalc.render.formatting import shape
 
     table = new_table(f"cnncalc sizes — {source}", ">size|exact|output|why not")
     for check in checks:

@@ -13,7 +13,7 @@ from typing import Any
 from cnncalc.analysis import Report
 from cnncalc.diagram import TIMES, Item, Layout, shape_text
 from cnncalc.receptive import Field
-from cnncalc.render import text as fmt
+from cnncalc.render import formatting as fmt
 
 THEMES: dict[str, dict[str, Any]] = {
     "light": {
@@ -192,7 +192,7 @@ def render_svg(
 
 
 def render_html(layout: Layout, svg: str, title: str, theme: str) -> str:
-    from cnncalc.render import text as fmt
+    from cnncalc.render import formatting as fmt
 
     colors = THEMES[theme]
     rows = "\n".join(

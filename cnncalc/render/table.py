@@ -9,7 +9,7 @@ from rich.text import Text
 from cnncalc.analysis import Report
 from cnncalc.model import Shape
 from cnncalc.receptive import Field
-from cnncalc.render import text as fmt
+from cnncalc.render import formatting as fmt
 from cnncalc.render.diagnostics import describe
 
 

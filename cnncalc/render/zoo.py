@@ -35,7 +35,7 @@ def zoo_json(entries: list[Entry]) -> dict[str, Any]:
 
 def zoo_markdown(entries: list[Entry]) -> str:
     """A GitHub-flavoured Markdown table of the catalogue."""
-    from cnncalc.render import text as fmt
+    from cnncalc.render import formatting as fmt
 
     lines = [
         "| family | model | input | params | MACs | conv MACs | RF (size, jump) | description |",
@@ -54,7 +54,7 @@ def zoo_markdown(entries: list[Entry]) -> str:
 
 
 def render_zoo(entries: list[Entry]) -> Any:
-    from cnncalc.render import text as fmt
+    from cnncalc.render import formatting as fmt
     from cnncalc.render.table import new_table
 
     table = new_table(

@@ -15,7 +15,7 @@ from cnncalc.errors import UsageError
 from cnncalc.formula import Line, Math, letter, number, plus, times
 from cnncalc.geometry import effective_kernel, output_padding_fits, pool_output_size, transposed_output_size
 from cnncalc.layers import REGISTRY
-from cnncalc.layers.working import ONE, SizeMode, size_formula
+from cnncalc.layers.worked_lines import ONE, SizeMode, size_formula
 from cnncalc.solve.search import Interval, first_at_least, monotone_solve
 
 LayerFamily = Literal["conv", "pool", "deconv"]

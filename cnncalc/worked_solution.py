@@ -1,6 +1,6 @@
 """The working behind a report: per layer, its kind's lines plus the receptive field; then totals.
 
-``explain_report(report) -> Working`` collects; :mod:`cnncalc.render.explain` formats
+``explain_report(report) -> Working`` collects; :mod:`cnncalc.render.worked_solution` formats
 (text, Markdown, LaTeX). The numbers on the right of every line are the pipeline's own
 results; the working only shows how they arise.
 """
@@ -16,7 +16,7 @@ from cnncalc.formula import Line, Math, add, letter, number, plus, restating, re
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import LayerContext
 from cnncalc.layers.common import dim_name
-from cnncalc.layers.working import dims_phrase
+from cnncalc.layers.worked_lines import dims_phrase
 from cnncalc.model import Shape
 from cnncalc.receptive import Field, global_field, window_field
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnncalc.analysis import LayerRow
-from cnncalc.explain import Working
+from cnncalc.worked_solution import Working
 from cnncalc.formula import Line, tex_text
 from cnncalc.render.diagnostics import describe
 

@@ -345,9 +345,9 @@ def _graph(arch: Arch, report: Report, *, unroll: bool) -> Layout:
         frame_boxes.append(
             Frame(x=_round(left), y=_round(top), width=_round(right - left), height=_round(bottom - top), count=count)
         )
-    lanes = max(n.lane for n in nodes) + 1
+    lane_count = max(n.lane for n in nodes) + 1
     layers = max(n.layer for n in nodes) + 1
-    width = margin * 2 + (lanes - 1) * LANE + NODE_WIDTH + 60
+    width = margin * 2 + (lane_count - 1) * LANE + NODE_WIDTH + 60
     height = margin * 2 + (layers - 1) * ROW + NODE_HEIGHT + 50
     return Layout(
         mode="graph",

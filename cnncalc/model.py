@@ -49,6 +49,12 @@ class Padding:
     mode: PaddingMode | None = None
     pairs: tuple[tuple[int, int], ...] = ()
 
+    def broadcast(self, rank: int) -> tuple[tuple[int, int], ...] | None:
+        """``(start, end)`` per spatial dim: one pair stands for every dim; None when the count
+        of pairs does not fit the rank (the caller says so in its own terms)."""
+        pairs = self.pairs * rank if len(self.pairs) == 1 else self.pairs
+        return pairs if len(pairs) == rank else None
+
     def __str__(self) -> str:
         if self.mode is not None:
             return self.mode

@@ -15,7 +15,7 @@ from cnncalc.cli.options import NUMERIC, ExplainOpt, JsonOpt, NoColorOpt, box_fo
 
 if TYPE_CHECKING:
     from cnncalc.course.losses import LossResult
-    from cnncalc.course.numbers import Step
+    from cnncalc.formula import Line
 
 FormatOpt = Annotated[str, typer.Option("--format", help="xyxy (corners x1,y1,x2,y2) or cxcywh (centre and size)")]
 
@@ -24,7 +24,7 @@ def _emit(
     document: dict[str, Any],
     title: str,
     fields: list[tuple[str, str]],
-    steps: tuple[Step, ...],
+    steps: tuple[Line, ...],
     options: tuple[bool, bool, bool],
 ) -> None:
     """JSON (the document and its steps), or the fields as a table and, with --explain, the steps."""

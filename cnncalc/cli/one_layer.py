@@ -35,8 +35,8 @@ def layer_command(
 
     Example: cnncalc layer conv --input 32x32x3 --kernel 5 --filters 6 --explain
     """
-    from cnncalc.worked_solution import explain_row
     from cnncalc.one_layer import SOURCE, LayerOptions, analyze_layer
+    from cnncalc.worked_solution import explain_row
 
     options = LayerOptions(
         kernel=kernel,

@@ -12,8 +12,9 @@ import io
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from cnncalc.course.numbers import Exact, Step, number, show, vector
+from cnncalc.course.numbers import Exact, number, show, step, vector
 from cnncalc.errors import ArchError, Location, UsageError
+from cnncalc.formula import Line
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ class IoU:
     union: Exact
     value: Exact
     threshold: Exact
-    steps: tuple[Step, ...]
+    steps: tuple[Line, ...]
 
     @property
     def passes(self) -> bool:
@@ -92,31 +93,31 @@ def iou(a: Box, b: Box, threshold: Exact = Fraction(1, 2)) -> IoU:
         raise UsageError("both boxes have zero area, so IoU is undefined")
     value = _tidy(Fraction(intersection) / union)
     steps = (
-        Step(
+        step(
             what="area A",
             formula="(x2 - x1)(y2 - y1)",
             numbers=f"{show(a.width)} x {show(a.height)}",
             result=show(a.area),
         ),
-        Step(
+        step(
             what="area B",
             formula="(x2 - x1)(y2 - y1)",
             numbers=f"{show(b.width)} x {show(b.height)}",
             result=show(b.area),
         ),
-        Step(
+        step(
             what="intersection",
             formula="max(min(x2) - max(x1), 0) x max(min(y2) - max(y1), 0)",
             numbers=f"{show(overlap_w)} x {show(overlap_h)}",
             result=show(intersection),
         ),
-        Step(
+        step(
             what="union",
             formula="area A + area B - intersection",
             numbers=f"{show(a.area)} + {show(b.area)} - {show(intersection)}",
             result=show(union),
         ),
-        Step(
+        step(
             what="IoU",
             formula="intersection / union",
             numbers=f"{show(intersection)} / {show(union)}",
@@ -288,7 +289,7 @@ class YoloVolume:
     grid: int
     anchors: int
     classes: int
-    steps: tuple[Step, ...]
+    steps: tuple[Line, ...]
 
     @property
     def shape(self) -> list[int]:
@@ -303,7 +304,7 @@ def yolo_volume(
     *, grid: int | None, anchors: int, classes: int, input_size: int | None, stride: int | None
 ) -> YoloVolume:
     """G x G x K x (5 + P): per cell and anchor p_c, b_x, b_y, b_h, b_w and P class scores."""
-    steps: list[Step] = []
+    steps: list[Line] = []
     if input_size is not None or stride is not None:
         if input_size is None or stride is None:
             raise UsageError("--input and --stride go together", hint="e.g. --input 416 --stride 32")
@@ -315,7 +316,7 @@ def yolo_volume(
             )
         derived = input_size // stride
         steps.append(
-            Step(what="grid", formula="input / stride", numbers=f"{input_size} / {stride}", result=str(derived))
+            step(what="grid", formula="input / stride", numbers=f"{input_size} / {stride}", result=str(derived))
         )
         if grid is not None and grid != derived:
             raise UsageError(f"--grid {grid} does not match input / stride = {input_size} / {stride} = {derived}")
@@ -323,9 +324,9 @@ def yolo_volume(
     if grid is None:
         raise UsageError("give --grid, or --input and --stride")
     depth = 5 + classes
-    steps.append(Step(what="values per anchor", formula="5 + P", numbers=f"5 + {classes}", result=str(depth)))
+    steps.append(step(what="values per anchor", formula="5 + P", numbers=f"5 + {classes}", result=str(depth)))
     steps.append(
-        Step(
+        step(
             what="output volume",
             formula="G x G x K x (5 + P)",
             numbers=f"{grid} x {grid} x {anchors} x {depth}",

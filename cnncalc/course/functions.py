@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from cnncalc.course.numbers import Exact, Real, Step, show
+from cnncalc.course.numbers import Exact, Real, show, step
 from cnncalc.errors import UsageError
+from cnncalc.formula import Line
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -23,7 +24,7 @@ class SoftmaxResult:
     exponentials: tuple[float, ...]
     total: float
     probabilities: tuple[float, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[Line, ...]
 
 
 def softmax(values: list[Exact]) -> SoftmaxResult:
@@ -37,15 +38,15 @@ def softmax(values: list[Exact]) -> SoftmaxResult:
     total = math.fsum(exps)
     probabilities = tuple(e / total for e in exps)
     steps = (
-        Step(what="shift", formula="m = max z", numbers="", result=show(shift)),
-        Step(
+        step(what="shift", formula="m = max z", numbers="", result=show(shift)),
+        step(
             what="exponentials",
             formula="e^(z_i - m)",
             numbers=", ".join(f"e^({show(v - shift)})" for v in values),
             result=", ".join(show(e) for e in exps),
         ),
-        Step(what="sum", formula="sum_j e^(z_j - m)", numbers=" + ".join(show(e) for e in exps), result=show(total)),
-        Step(
+        step(what="sum", formula="sum_j e^(z_j - m)", numbers=" + ".join(show(e) for e in exps), result=show(total)),
+        step(
             what="probabilities",
             formula="p_i = e^(z_i - m) / sum",
             numbers=", ".join(f"{show(e)} / {show(total)}" for e in exps),
@@ -145,7 +146,7 @@ class ActivationResult:
     inputs: tuple[Exact, ...]
     values: tuple[Real, ...]
     derivatives: tuple[Real, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[Line, ...]
 
 
 #: beyond this, floating-point functions (sigmoid, tanh, gelu...) have no finite inputs to work with
@@ -168,7 +169,7 @@ def activate(name: str, inputs: list[Exact], alpha: Exact | None = None, beta: E
     derivatives = tuple(function.derivative(x, a, b) for x in inputs)
     parameters = f" (alpha = {show(a)}, beta = {show(b)})"
     steps = tuple(
-        Step(
+        step(
             what=f"{name}({show(x)})", formula=function.formula, numbers="", result=f"{show(v)};  derivative {show(d)}"
         )
         for x, v, d in zip(inputs, values, derivatives, strict=True)

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from cnncalc.course.numbers import Exact, Real, Step, number, rows, show
+from cnncalc.course.numbers import Exact, Real, number, rows, show, step
 from cnncalc.errors import UsageError
+from cnncalc.formula import Line
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -20,7 +21,7 @@ class LossResult:
     name: str
     per_example: tuple[Real, ...]
     mean: Real
-    steps: tuple[Step, ...]
+    steps: tuple[Line, ...]
 
 
 def _probability(p: Exact, what: str) -> float:
@@ -39,8 +40,8 @@ def _mean(values: Sequence[Real]) -> Real:
     return math.fsum(float(v) for v in values) / len(values)
 
 
-def _mean_step(per: Sequence[Real]) -> Step:
-    return Step(
+def _mean_step(per: Sequence[Real]) -> Line:
+    return step(
         what="batch mean",
         formula="(1/m) sum_i loss_i",
         numbers=f"({' + '.join(show(v) for v in per)}) / {len(per)}",
@@ -60,7 +61,7 @@ def binary_cross_entropy(targets: list[Exact], predictions: list[Exact]) -> Loss
         loss = -math.log(q)
         per.append(loss)
         steps.append(
-            Step(
+            step(
                 what=f"y={show(y)}, p={show(p)}",
                 formula="-y ln p - (1 - y) ln(1 - p)",
                 numbers=f"-ln {show(q)}",
@@ -99,7 +100,7 @@ def categorical_cross_entropy(targets: list[list[Exact]], predictions: list[list
         loss = -math.log(q)
         per.append(loss)
         steps.append(
-            Step(what=f"class {k}", formula="-sum_k y_k ln p_k", numbers=f"-ln {show(p[k])}", result=show(loss))
+            step(what=f"class {k}", formula="-sum_k y_k ln p_k", numbers=f"-ln {show(p[k])}", result=show(loss))
         )
     steps.append(_mean_step(per))
     return LossResult(name="categorical cross-entropy", per_example=tuple(per), mean=_mean(per), steps=tuple(steps))
@@ -125,7 +126,7 @@ def multilabel_cross_entropy(targets: list[list[Exact | None]], predictions: lis
         loss = math.fsum(terms)
         per.append(loss)
         steps.append(
-            Step(
+            step(
                 what="labels " + ",".join("?" if y is None else show(y) for y in target),
                 formula="sum_k [-y_k ln p_k - (1 - y_k) ln(1 - p_k)]",
                 numbers=" ".join(f"{'+ ' if i else ''}{t}" for i, t in enumerate(shown)) or "0",
@@ -149,7 +150,7 @@ def mse(targets: list[list[Exact]], predictions: list[list[Exact]], half: bool =
         value: Real = exact.numerator if exact.denominator == 1 else exact
         per.append(value)
         steps.append(
-            Step(
+            step(
                 what="example",
                 formula=("1/2 " if half else "") + "mean (y - y^)^2",
                 numbers=("1/2 x " if half else "") + f"({' + '.join(show(s) for s in squares)}) / {len(squares)}",
@@ -176,7 +177,7 @@ def triplet(
         value = max(d_ap - d_an + margin, 0)
         per.append(value)
         steps.append(
-            Step(
+            step(
                 what="triplet",
                 formula="max(||A - P||^2 - ||A - N||^2 + alpha, 0)",
                 numbers=f"max({show(d_ap)} - {show(d_an)} + {show(margin)}, 0)",

@@ -6,35 +6,30 @@
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
 
 from cnncalc.errors import UsageError
-
-Exact = Union[int, Fraction]
-Real = Union[int, Fraction, float]
+from cnncalc.formatting import Exact as Exact
+from cnncalc.formatting import Real as Real
+from cnncalc.formatting import json_number as json_number
+from cnncalc.formatting import show as show
+from cnncalc.formula import Line, Math
 
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?\Z")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Step:
-    """One line of working: what is computed, the formula, the numbers put in, the result."""
+def step(*, what: str, formula: str, numbers: str, result: str) -> Line:
+    """One line of working as course notes write it: ``what: formula = numbers = result``.
 
-    what: str
-    formula: str
-    numbers: str
-    result: str
-
-    def text(self) -> str:
-        parts = [self.formula]
-        if self.numbers and self.numbers != self.formula:
-            parts.append(self.numbers)
-        parts.append(self.result)
-        return f"{self.what}: " + " = ".join(parts)
+    The course commands build their working from plain text; it is the same :class:`Line`
+    that ``explain`` and the layer working use, so every renderer shows them alike."""
+    return Line(
+        name=Math(formula, formula),
+        numbers=Math(numbers, numbers) if numbers else None,
+        result=Math(result, result),
+        what=what,
+    )
 
 
 def number(text: str, what: str) -> Exact:
@@ -69,61 +64,3 @@ def rows(text: str, what: str) -> list[list[Exact]]:
     return batch
 
 
-def show(value: Real, digits: int = 6) -> str:
-    """Exact integers as they are, fractions as decimals (and p/q when that is short), floats rounded."""
-    if isinstance(value, Fraction) and value.denominator != 1:
-        if abs(value) > 10**30:
-            return _integer(round(value))
-        decimal = _decimal(value, digits)
-        fraction = f"{value.numerator}/{value.denominator}"
-        return decimal if len(fraction) > 12 or _terminates(value) else f"{fraction} ≈ {decimal}"
-    if isinstance(value, Fraction):
-        value = value.numerator
-    if isinstance(value, int):
-        return _integer(value)
-    if isinstance(value, float):
-        if math.isinf(value) or math.isnan(value):
-            return str(value)
-        return f"{value:.{digits}g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.{digits}e}"
-    return str(value)
-
-
-def _integer(value: int) -> str:
-    """Exact up to 30 digits; beyond, a readable ``≈1.000e400`` (nobody reads 400 digits)."""
-    digits = str(abs(value))
-    if len(digits) <= 30:
-        return str(value)
-    return f"≈{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e{len(digits) - 1}"
-
-
-def _terminates(value: Fraction) -> bool:
-    denominator = value.denominator
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    return denominator == 1
-
-
-def _decimal(value: Fraction, digits: int) -> str:
-    """A terminating fraction written out in full; others rounded to ``digits`` significant digits."""
-    if not _terminates(value):
-        return f"{float(value):.{digits}g}"
-    whole, remainder = divmod(abs(value.numerator), value.denominator)
-    fraction = ""
-    while remainder:
-        digit, remainder = divmod(remainder * 10, value.denominator)
-        fraction += str(digit)
-    return ("-" if value < 0 else "") + str(whole) + (f".{fraction}" if fraction else "")
-
-
-def json_number(value: Real) -> int | float | str:
-    """JSON has no fractions: integers stay exact, other values become floats, and a
-    fraction too large for a float is written exactly as the string ``"p/q"``."""
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return value.numerator
-        try:
-            return float(value)
-        except OverflowError:
-            return f"{value.numerator}/{value.denominator}"
-    return value

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from operator import mul
 
-from cnncalc.course.numbers import Exact, Step, show
+from cnncalc.course.numbers import Exact, show, step
 from cnncalc.errors import UsageError
+from cnncalc.formula import Line
 from cnncalc.reference.tensor import Tensor
 
 
@@ -36,7 +37,7 @@ class StyleResult:
     generated_gram: list[list[Exact]] | None
     style_cost: Exact | None
     content_cost: Exact | None
-    steps: tuple[Step, ...]
+    steps: tuple[Line, ...]
 
 
 def style(volume: Tensor, generated: Tensor | None = None) -> StyleResult:
@@ -44,7 +45,7 @@ def style(volume: Tensor, generated: Tensor | None = None) -> StyleResult:
         raise UsageError(f"an activation volume is n_H x n_W x n_C; this one has {len(volume.spatial)} spatial dims")
     g = gram(volume)
     steps = [
-        Step(
+        step(
             what="Gram matrix",
             formula="G_kk' = sum_ij a_ijk a_ijk'",
             numbers="",
@@ -68,13 +69,13 @@ def style(volume: Tensor, generated: Tensor | None = None) -> StyleResult:
     )
     content_cost = _tidy(Fraction(difference) / 2)
     steps += [
-        Step(
+        step(
             what="style cost",
             formula="||G(S) - G(G)||_F^2 / (2 n_H n_W n_C)^2",
             numbers=f"{show(squared)} / (2 x {n_h} x {n_w} x {n_c})^2 = {show(squared)} / {norm}",
             result=show(style_cost),
         ),
-        Step(
+        step(
             what="content cost",
             formula="1/2 ||a(C) - a(G)||^2",
             numbers=f"1/2 x {show(difference)}",

@@ -100,12 +100,10 @@ def resolve_window(
 def explicit_padding(ctx: LayerContext, padding: Padding) -> tuple[tuple[int, int], ...]:
     """``(start, end)`` per spatial dim from an explicit ``P=`` (one pair broadcasts to every dim)."""
     rank = len(ctx.input.spatial)
-    pairs = padding.pairs
-    if len(pairs) == 1:
-        pairs = pairs * rank
-    if len(pairs) != rank:
+    pairs = padding.broadcast(rank)
+    if pairs is None:
         raise ctx.fail(
-            f"P={padding} gives {len(pairs)} dims, but the input {ctx.input} has {rank} spatial dim(s)",
+            f"P={padding} gives {len(padding.pairs)} dims, but the input {ctx.input} has {rank} spatial dim(s)",
             key="P",
             hint=f"give one value for all dims or exactly {rank} joined by 'x'",
         )

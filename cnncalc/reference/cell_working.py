@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
+from cnncalc.formatting import show_fraction as show
+from cnncalc.formula import Line, Math
 from cnncalc.reference.tensor import Number, Tensor
 
 
@@ -18,19 +19,16 @@ class CellWorking:
     bias: Number | None
     total: Number
 
-    def text(self) -> str:
+    def line(self) -> Line:
+        """``out[0, 1] (filter 0) = 1x2 + 0x1 + ... = 5``: the same working line as everywhere else."""
         products = " + ".join(f"{show(v)}x{show(w)}" for v, w in self.terms)
         bias = f" + {show(self.bias)}" if self.bias is not None else ""
-        where = ", ".join(map(str, self.cell))
-        return f"out[{where}] (filter {self.filter_index}) = {products}{bias} = {show(self.total)}"
+        where = f"out[{', '.join(map(str, self.cell))}] (filter {self.filter_index})"
+        total = show(self.total)
+        return Line(name=Math(where, where), numbers=Math(products + bias, products + bias), result=Math(total, total))
 
-
-def show(value: Number) -> str:
-    if isinstance(value, Fraction):
-        return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    def text(self) -> str:
+        return self.line().text()
 
 
 def conv_cell(

@@ -67,10 +67,10 @@ def resolve_padding(
             tuple(int(p) for p in mode_padding(padding.mode, sizes[a], kernel[a], stride[a], dilation[a]))  # type: ignore[misc]
             for a in range(rank)
         )
-    pairs = padding.pairs * rank if len(padding.pairs) == 1 else padding.pairs
-    if len(pairs) != rank:
-        raise UsageError(f"--padding {text} gives {len(pairs)} values for {rank} spatial dim(s)")
-    return tuple(pairs)
+    pairs = padding.broadcast(rank)
+    if pairs is None:
+        raise UsageError(f"--padding {text} gives {len(padding.pairs)} values for {rank} spatial dim(s)")
+    return pairs
 
 
 def load_tensor(value: str, option: str, rank: int) -> Tensor:

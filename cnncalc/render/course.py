@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from cnncalc.course.numbers import Step
+from cnncalc.formula import Line
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -35,6 +35,14 @@ def render_result(
     return Group(*parts)
 
 
-def steps_json(steps: tuple[Step, ...]) -> list[dict[str, str]]:
+def steps_json(steps: tuple[Line, ...]) -> list[dict[str, str]]:
     """The working as JSON: what, formula, numbers and result of each step."""
-    return [{"what": s.what, "formula": s.formula, "numbers": s.numbers, "result": s.result} for s in steps]
+    return [
+        {
+            "what": s.what,
+            "formula": s.name.text,
+            "numbers": s.numbers.text if s.numbers is not None else "",
+            "result": s.result.text,
+        }
+        for s in steps
+    ]

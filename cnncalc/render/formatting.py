@@ -1,57 +1,15 @@
-"""Plain-text formatting of numbers, shapes and fields, shared by the table renderers."""
+"""Plain-text formatting of shapes, windows and fields for the tables; numbers come from
+:mod:`cnncalc.formatting` (re-exported here for the renderers)."""
 
 from __future__ import annotations
 
 from cnncalc.diagnostics import GLOBAL_CONTEXT
 from cnncalc.dims import Dim, as_int, text
+from cnncalc.formatting import EXACT_BELOW, decimal, exact, number, si
 from cnncalc.model import Shape, Window
 from cnncalc.receptive import Field, FieldState
 
 TIMES = "×"
-
-
-#: table cells are exact below this (15 characters with separators), suffixed above
-EXACT_BELOW = 10**12
-
-
-def number(value: Dim) -> str:
-    """``61,706`` exactly; beyond 10^12 a suffixed form (``54.000 E``); symbolic values as their expression."""
-    concrete = as_int(value)
-    if concrete is None:
-        return text(value)
-    return f"{concrete:,}" if abs(concrete) < EXACT_BELOW else si(concrete)
-
-
-def exact(value: Dim) -> str:
-    """The exact value with separators, and its suffixed form when that helps reading (totals)."""
-    concrete = as_int(value)
-    if concrete is None:
-        return text(value)
-    return f"{concrete:,}" + (f" (≈ {si(concrete)})" if abs(concrete) >= 10**6 else "")
-
-
-def decimal(numerator: int, denominator: int, places: int) -> str:
-    """``numerator / denominator`` rounded half up to ``places`` decimals, exactly (no floats)."""
-    scaled, remainder = divmod(abs(numerator) * 10**places, denominator)
-    if 2 * remainder >= denominator:
-        scaled += 1
-    sign = "-" if numerator < 0 and scaled else ""
-    whole, fraction = divmod(scaled, 10**places)
-    return f"{sign}{whole:,}" + (f".{fraction:0{places}d}" if places else "")
-
-
-def si(value: Dim) -> str:
-    """``4.089 G``, ``416.520 K``: three decimals with a K/M/G/T suffix; exact below 1,000."""
-    concrete = as_int(value)
-    if concrete is None:
-        return str(value)
-    if abs(concrete) >= 10**21:
-        digits = str(abs(concrete))
-        return f"{'-' if concrete < 0 else ''}{digits[0]}.{digits[1:4]}e{len(digits) - 1}"
-    for power, suffix in ((18, "E"), (15, "P"), (12, "T"), (9, "G"), (6, "M"), (3, "K")):
-        if abs(concrete) >= 10**power:
-            return f"{decimal(concrete, 10**power, 3)} {suffix}"
-    return str(concrete)
 
 
 def _joined(values: list[Dim]) -> str:
@@ -94,3 +52,19 @@ def megabytes(count: Dim, bytes_per_element: int) -> str:
     if concrete is None:
         return f"{bytes_per_element}*({count}) / 10^6"
     return decimal(concrete * bytes_per_element, 10**6, 2)
+
+
+__all__ = [
+    "EXACT_BELOW",
+    "TIMES",
+    "decimal",
+    "exact",
+    "field_size",
+    "kernel",
+    "megabytes",
+    "number",
+    "padding",
+    "per_dim",
+    "shape",
+    "si",
+]

@@ -13,8 +13,8 @@ from cnncalc.dims import Dim, to_json
 from cnncalc.formula import Line
 from cnncalc.layers.common import dim_name
 from cnncalc.one_layer import PaddingResult
-from cnncalc.render.worked_solution import line_json
 from cnncalc.render.json_report import layer_json
+from cnncalc.render.worked_solution import line_json
 
 LAYER_SCHEMA = "cnncalc.layer/1"
 PADDING_SCHEMA = "cnncalc.padding/1"

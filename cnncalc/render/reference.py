@@ -6,8 +6,8 @@ import itertools
 from typing import Any
 
 from cnncalc.course.numbers import json_number
+from cnncalc.formatting import show_fraction as show
 from cnncalc.reference.commands import ReferenceResult
-from cnncalc.reference.cell_working import show
 
 
 def _json_nested(value: Any) -> Any:

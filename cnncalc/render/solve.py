@@ -113,8 +113,8 @@ def sizes_table(source: str, checks: list[SizeCheck], *, exact_only: bool) -> An
     from rich.console import Group
     from rich.text import Text
 
-    from cnncalc.render.table import new_table
     from cnncalc.render.formatting import shape
+    from cnncalc.render.table import new_table
 
     table = new_table(f"cnncalc sizes — {source}", ">size|exact|output|why not")
     for check in checks:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from cnncalc.analysis import LayerRow
-from cnncalc.worked_solution import Working
 from cnncalc.formula import Line, tex_text
 from cnncalc.render.diagnostics import describe
+from cnncalc.worked_solution import Working
 
 FORMATS = ("text", "markdown", "latex")
 

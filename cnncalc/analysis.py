@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cnncalc.diagnostics import GLOBAL_CONTEXT, UNDEFINED_AFTER, Diagnostic
 from cnncalc.dims import Dim, paused_gc, product, symbol
-from cnncalc.graph import walk
+from cnncalc.graph import Groups, walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Computed, LayerContext
 from cnncalc.model import Arch, InputSpec, LayerSpec, Shape, Window
@@ -49,6 +49,11 @@ class LayerRow:
     spec: LayerSpec
     inputs: tuple[Shape, ...]
     computed: Computed
+    #: the groups the layer runs in, outermost first: block names and repetition indices
+    #: (``("layer1", "0")``); empty at the top level
+    block: tuple[str, ...] = ()
+    #: one serial per group instance on ``block``'s path (two repetitions of a block differ)
+    block_ids: tuple[int, ...] = ()
 
     @property
     def flops(self) -> Dim:
@@ -120,13 +125,17 @@ def _analyze(arch: Arch, assumed: Mapping[str, Progression] | None) -> Report:
     start = input_shape(arch.input, assumed)
     rows: list[LayerRow] = []
     memo: _Memo = {}
+    groups = Groups()
+    path: list[tuple[tuple[str, ...], tuple[int, ...]]] = [((), ())]
 
     def step(spec: LayerSpec, first: _Output, operands: list[_Output]) -> _Output:
-        row, output = _run_layer(spec, len(rows) + 1, first, operands, arch.source, memo)
+        if len(path[0][1]) != len(groups.ids) or (groups.ids and path[0][1][-1] != groups.ids[-1]):
+            path[0] = (tuple(groups.names), tuple(groups.ids))  # one tuple per group, shared by its rows
+        row, output = _run_layer(spec, len(rows) + 1, first, operands, arch.source, memo, path[0])
         rows.append(row)
         return output
 
-    final = walk(arch.body, (start, input_field(len(start.spatial))), step, arch.source)
+    final = walk(arch.body, (start, input_field(len(start.spatial))), step, arch.source, groups=groups)
     return Report(source=arch.source, input_shape=start, rows=tuple(rows), totals=_totals(rows, final[0]))
 
 
@@ -165,7 +174,13 @@ def _named(note: Diagnostic, noun: str) -> Diagnostic:
 
 
 def _run_layer(
-    spec: LayerSpec, index: int, first: _Output, operands: list[_Output], source: str, memo: _Memo
+    spec: LayerSpec,
+    index: int,
+    first: _Output,
+    operands: list[_Output],
+    source: str,
+    memo: _Memo,
+    block: tuple[tuple[str, ...], tuple[int, ...]] = ((), ()),
 ) -> tuple[LayerRow, _Output]:
     kind = REGISTRY[spec.kind]
     inputs = (first[0], *(shape for shape, _ in operands)) if operands else (first[0],)
@@ -203,5 +218,7 @@ def _run_layer(
         spec=spec,
         inputs=inputs,
         computed=computed,
+        block=block[0],
+        block_ids=block[1],
     )
     return row, (output, field)

@@ -1,5 +1,11 @@
 """Walking an architecture's graph: ``repeat`` unrolled, labels scoped, ``from=`` followed.
 
+Groups: a named ``block`` is a group of rows but not a scope (its labels stay visible after
+it); each repetition of a ``repeat`` is a group named by its 0-based index (as PyTorch names
+the children of an ``nn.Sequential``) and a scope; a ``repeat`` whose body is one named
+block adds no level of its own (each repetition is that block). :class:`Groups` tells the
+caller the path of the layer being run.
+
 One walker serves every stage that runs layers in order — the shape analysis and
 the reference executor of ``verify`` — so the scoping rules of DESIGN.md §1 live in
 one place. It is iterative (an explicit stack of frames), so neither a
@@ -13,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from cnncalc.errors import Location, ShapeError
-from cnncalc.model import LayerSpec, Node, Repeat
+from cnncalc.model import Block, LayerSpec, Node, Repeat
 
 T = TypeVar("T")
 
@@ -24,6 +30,25 @@ Around = Callable[[Repeat, bool], None]
 
 
 @dataclass
+class Groups:
+    """The group path of the layer being run: names (``layer1``, ``0``, ``bottleneck``) and one
+    serial per group instance, so two instances with the same name are still two groups."""
+
+    names: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    serial: int = 0
+
+    def enter(self, name: str) -> None:
+        self.serial += 1
+        self.names.append(name)
+        self.ids.append(self.serial)
+
+    def leave(self) -> None:
+        self.names.pop()
+        self.ids.pop()
+
+
+@dataclass
 class _Frame(Generic[T]):
     nodes: tuple[Node, ...]
     count: int
@@ -31,6 +56,13 @@ class _Frame(Generic[T]):
     position: int = 0
     iteration: int = 0
     scope: dict[str, T] = field(default_factory=dict)
+    #: whether this frame is a level of the group path
+    grouped: bool = False
+
+
+def _grouped(node: Repeat) -> bool:
+    """A block is a group; so is each repetition, unless the body is a single block."""
+    return isinstance(node, Block) or not (len(node.body) == 1 and isinstance(node.body[0], Block))
 
 
 def walk(
@@ -41,13 +73,15 @@ def walk(
     *,
     once: bool = False,
     around: Around | None = None,
+    groups: Groups | None = None,
 ) -> T:
     """Run ``step`` on every executed layer in order; returns the last output.
 
     A layer's input is the previous layer's output, or its ``from=`` label's; a label
     is looked up from the innermost repetition outwards, and every repetition of a
     block starts with a fresh scope. ``once`` runs each ``repeat`` body a single time
-    (the diagram draws a body once); ``around`` hears where each block starts and ends.
+    (the diagram draws a body once); ``around`` hears where each block starts and ends;
+    ``groups`` is kept up to date with the group path of each layer as ``step`` runs.
     """
     current = start
     frames: list[_Frame[T]] = [_Frame(nodes=body, count=1)]
@@ -57,15 +91,26 @@ def walk(
             frame.iteration += 1
             if frame.iteration < frame.count:
                 frame.position, frame.scope = 0, {}
+                if groups is not None and frame.grouped:
+                    groups.leave()
+                    groups.enter(str(frame.iteration))
                 continue
             frames.pop()
+            if groups is not None and frame.grouped:
+                groups.leave()
             if around is not None and frame.block is not None:
                 around(frame.block, False)
             continue
         node = frame.nodes[frame.position]
         frame.position += 1
         if isinstance(node, Repeat):
-            frames.append(_Frame(nodes=node.body, count=1 if once else node.count, block=node))
+            grouped = groups is not None and _grouped(node)
+            if isinstance(node, Block):  # a grouping, not a scope: its labels land in the enclosing one
+                frames.append(_Frame(nodes=node.body, count=1, block=node, scope=frame.scope, grouped=grouped))
+            else:
+                frames.append(_Frame(nodes=node.body, count=1 if once else node.count, block=node, grouped=grouped))
+            if groups is not None and grouped:
+                groups.enter(node.name if isinstance(node, Block) else "0")
             if around is not None:
                 around(node, True)
             continue

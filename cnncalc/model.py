@@ -128,6 +128,18 @@ class Repeat:
     body: tuple[Node, ...]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Block(Repeat):
+    """``block NAME { ... }``: a named group of layers, run once (``count`` is always 1).
+
+    A grouping, not a scope (as a PyTorch module or a Keras block reads to their users):
+    labels defined inside stay visible after the block, and must be unique in the enclosing
+    scope. The summary collapses a block to one row with ``--depth``. It is a :class:`Repeat`
+    of one so that every stage that walks repeats handles it unchanged."""
+
+    name: str
+
+
 Node = Union[LayerSpec, Repeat]
 
 

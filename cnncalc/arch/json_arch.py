@@ -8,7 +8,8 @@ Accepted documents::
 Values may be numbers, strings in the text syntax (``"3x5"``, ``"same"``, ``"0:1"``), or
 lists (one entry per dim; ``[[0, 1], [1, 0]]`` for per-dim ``start:end`` padding).
 ``fc`` takes ``"N"`` (or ``"units"``), ``add``/``concat`` take ``"inputs"``, blocks are
-``{"kind": "repeat", "count": 3, "layers": [...]}``. Every object is converted to the
+``{"kind": "repeat", "count": 3, "layers": [...]}`` and ``{"kind": "block", "name": "layer1",
+"layers": [...]}`` (a named group, not a label scope, as in the text form). Every object is converted to the
 same tokens the text reader builds, so both forms share one validation path and
 errors point at the object's line and column.
 """
@@ -23,10 +24,10 @@ from typing import Any
 
 from cnncalc.arch.build import Token, build_layer
 from cnncalc.arch.reader import MAX_DEPTH, MAX_LAYERS, count_layers, parse_dims
-from cnncalc.arch.values import UNIVERSAL_FLAGS, Where, read_int
+from cnncalc.arch.values import IDENTIFIER, UNIVERSAL_FLAGS, Where, read_int
 from cnncalc.errors import ArchError, Location
 from cnncalc.layers import REGISTRY, lookup
-from cnncalc.model import Arch, InputSpec, Node, Repeat
+from cnncalc.model import Arch, Block, InputSpec, Node, Repeat
 
 
 class _Located(dict[str, Any]):
@@ -107,13 +108,14 @@ class _Reader:
             f"bad value for '{key}': {json.dumps(value)}", hint="use a number, a string or a list of numbers"
         )
 
-    def layers(self, items: Any, where: Where, depth: int) -> tuple[Node, ...]:
+    def layers(self, items: Any, where: Where, depth: int, labels: set[str] | None = None) -> tuple[Node, ...]:
+        """The nodes of a list; ``labels`` are those of the enclosing scope (a named block shares them)."""
         if not isinstance(items, list):
             raise where.error("'layers' must be a list of layer objects")
         if depth > MAX_DEPTH:
             raise where.error(f"repeat blocks nest deeper than {MAX_DEPTH}")
         nodes: list[Node] = []
-        labels: set[str] = set()
+        labels = set() if labels is None else labels
         for item in items:
             here = self.where(item) if isinstance(item, _Located) else where
             if not isinstance(item, dict):
@@ -132,6 +134,21 @@ class _Reader:
                 if not body:
                     raise here.error("repeat block is empty")
                 nodes.append(Repeat(line=here.line, column=here.column, count=count, body=body))
+                continue
+            if kind == "block":
+                unknown = set(item) - {"kind", "name", "layers"}
+                if unknown:
+                    raise here.error(f"block takes name and layers, not {sorted(unknown)[0]}")
+                name = item.get("name")
+                if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
+                    raise here.error(
+                        f"a block needs a \"name\" (letters, digits, '_'), got {json.dumps(name)}",
+                        hint='e.g. {"kind": "block", "name": "layer1", "layers": [...]}',
+                    )
+                body = self.layers(item.get("layers"), here, depth + 1, labels)
+                if not body:
+                    raise here.error(f"block '{name}' is empty")
+                nodes.append(Block(line=here.line, column=here.column, count=1, body=body, name=name))
                 continue
             if kind == "input":
                 raise here.error("'input' must be the first entry, and given once")

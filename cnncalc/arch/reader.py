@@ -1,8 +1,9 @@
 """The ``.arch`` text format (DESIGN.md §1) -> :class:`Arch`.
 
 Line oriented: ``#`` starts a comment; ``{`` and ``}`` are tokens of their own, so
-``repeat 2 { relu }`` fits on one line. No recursion: nested blocks are kept on an
-explicit stack, so depth and length are limited only by the checks below.
+``repeat 2 { relu }`` fits on one line. ``block NAME { ... }`` groups lines under a name
+(a grouping for the summary, not a label scope: see :class:`cnncalc.model.Block`).
+No recursion: nested blocks are kept on an explicit stack, so depth and length are limited only by the checks below.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from cnncalc.arch.build import Token, build_layer
 from cnncalc.arch.values import IDENTIFIER, Where, read_int
 from cnncalc.dims import paused_gc
 from cnncalc.errors import ArchError, Location
-from cnncalc.model import Arch, InputSpec, LayerSpec, Node, Repeat
+from cnncalc.model import Arch, Block, InputSpec, LayerSpec, Node, Repeat
 
 _TOKEN = re.compile(r"[{}]|[^\s{}]+")
 MAX_DEPTH = 100
@@ -31,6 +32,12 @@ class _Block:
     count: int
     body: list[Node] = field(default_factory=list)
     labels: set[str] = field(default_factory=set)
+    #: a named ``block``: shares the labels of the enclosing scope
+    name: str | None = None
+
+
+#: an opened block still waiting for its ``{``: line, column, repeat count, block name
+_Header = tuple[int, int, int, "str | None"]
 
 
 def parse_dims(text: str, where: Where) -> InputSpec:
@@ -66,7 +73,7 @@ class _Parser:
         self.source = source
         self.input_spec: InputSpec | None = None
         self.stack: list[_Block] = [_Block(line=0, column=0, count=1)]
-        self.pending: tuple[int, int, int] | None = None  # a 'repeat N' still waiting for its '{'
+        self.pending: _Header | None = None  # a 'repeat N' or 'block NAME' still waiting for its '{'
         # A line identical to an earlier one (generated files, copy-pasted blocks) is the
         # same statement at the same columns: it is tokenized and validated once.
         self.parsed: dict[str, tuple[dict[str, Any], int]] = {}
@@ -98,7 +105,7 @@ class _Parser:
         for token in tokens:
             if self.pending is not None and token.text != "{":
                 raise self._where(number, token.column).error(
-                    f"expected '{{' after 'repeat {self.pending[2]}'", hint="write 'repeat N {'"
+                    f"expected '{{' after '{_opening(self.pending)}'", hint="write 'repeat N {' or 'block NAME {'"
                 )
             if token.text == "{":
                 if self.pending is None:
@@ -106,8 +113,13 @@ class _Parser:
                     segment = []
                 if len(self.stack) > MAX_DEPTH:
                     raise self._where(number, token.column).error(f"repeat blocks nest deeper than {MAX_DEPTH}")
-                line, column, count = self.pending
-                self.stack.append(_Block(line=line, column=column, count=count))
+                line, column, count, name = self.pending
+                enclosing = self.stack[-1].labels
+                self.stack.append(
+                    _Block(line=line, column=column, count=count, name=name)
+                    if name is None
+                    else _Block(line=line, column=column, count=count, name=name, labels=enclosing)
+                )
                 self.pending = None
             elif token.text == "}":
                 if segment:
@@ -121,28 +133,35 @@ class _Parser:
 
     def _close(self, number: int, column: int) -> None:
         if len(self.stack) == 1:
-            raise self._where(number, column).error("'}' without a matching 'repeat N {'")
+            raise self._where(number, column).error("'}' without a matching 'repeat N {' or 'block NAME {'")
         block = self.stack.pop()
         if not block.body:
-            raise self._where(block.line, block.column).error("repeat block is empty")
+            raise self._where(block.line, block.column).error(
+                "repeat block is empty" if block.name is None else f"block '{block.name}' is empty"
+            )
+        body = tuple(block.body)
         self.stack[-1].body.append(
-            Repeat(line=block.line, column=block.column, count=block.count, body=tuple(block.body))
+            Repeat(line=block.line, column=block.column, count=block.count, body=body)
+            if block.name is None
+            else Block(line=block.line, column=block.column, count=1, body=body, name=block.name)
         )
 
     def _segment(self, segment: list[Token], number: int, whole_line: str | None = None) -> None:
-        if segment[0].text == "repeat":
+        if segment[0].text in ("repeat", "block"):
             self.pending = _repeat_header(segment, self.source, number, self._where(number, segment[0].column))
         else:
             self._statement(segment, number, whole_line)
 
     def _finish(self) -> Arch:
         if self.pending is not None:
-            line, column, count = self.pending
-            raise self._where(line, column).error(f"'repeat {count}' has no block", hint="write 'repeat N {'")
+            raise self._where(self.pending[0], self.pending[1]).error(
+                f"'{_opening(self.pending)}' has no block", hint="write 'repeat N {' or 'block NAME {'"
+            )
         if len(self.stack) > 1:
             block = self.stack[-1]
+            opening = f"repeat {block.count}" if block.name is None else f"block {block.name}"
             raise self._where(block.line, block.column).error(
-                f"'repeat {block.count} {{' is never closed", hint="add a line with '}' after the block"
+                f"'{opening} {{' is never closed", hint="add a line with '}' after the block"
             )
         if self.input_spec is None:
             raise ArchError(
@@ -209,11 +228,25 @@ class _Parser:
         return build_layer(self.source, line, label, rest[0], rest[1:])
 
 
-def _repeat_header(segment: list[Token], source: str, line: int, here: Where) -> tuple[int, int, int]:
+def _opening(header: _Header) -> str:
+    return f"repeat {header[2]}" if header[3] is None else f"block {header[3]}"
+
+
+def _repeat_header(segment: list[Token], source: str, line: int, here: Where) -> _Header:
+    """``repeat N`` or ``block NAME``, before a ``{``."""
+    if len(segment) == 2 and segment[0].text == "block":
+        name = segment[1].text
+        if not IDENTIFIER.fullmatch(name):
+            raise Where(source, line, segment[1].column).error(
+                f"'{name}' is not a block name", hint="a name is letters, digits and '_', e.g. 'block layer1 {'"
+            )
+        return line, segment[0].column, 1, name
     if len(segment) != 2 or segment[0].text != "repeat":
-        raise here.error("'{' must follow 'repeat N'", hint="blocks are written 'repeat 3 { ... }'")
+        raise here.error(
+            "'{' must follow 'repeat N' or 'block NAME'", hint="blocks are written 'repeat 3 { ... }' or 'block stem {'"
+        )
     count = read_int(segment[1].text, Where(source, line, segment[1].column), what="repeat count", minimum=1)
-    return line, segment[0].column, count
+    return line, segment[0].column, count, None
 
 
 def count_layers(body: tuple[Node, ...]) -> int:

@@ -28,9 +28,43 @@ from cnncalc.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from rich.console import RenderableType
+
     from cnncalc.analysis import Report
     from cnncalc.assume import Progression
     from cnncalc.worked_solution import Working
+
+
+ColumnsOpt = Annotated[
+    Optional[str],
+    typer.Option("--columns", metavar="KEYS", help="the table's columns, comma-separated (e.g. layer,output,params)"),
+]
+WideOpt = Annotated[bool, typer.Option("--wide", help="every column, however wide the lines get")]
+
+
+def _columns(value: str | None, known: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--columns`` read once: known keys, in any order (the table keeps its own order)."""
+    if value is None:
+        return None
+    keys = tuple(key.strip() for key in value.split(",") if key.strip())
+    unknown = [key for key in keys if key not in known]
+    if unknown or not keys:
+        raise UsageError(
+            f"--columns: unknown column '{unknown[0] if unknown else value}'", hint=f"use some of {','.join(known)}"
+        )
+    return keys
+
+
+def _show_table(renderable: RenderableType, *, no_color: bool) -> None:
+    """Like :func:`show`, but never crops a line: the table fits itself to the width, or is
+    as wide as ``--wide`` makes it (the terminal wraps it; no digit is lost)."""
+    import os
+    import sys
+
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+    Console(no_color=no_color or None, width=width, highlight=False).print(renderable, crop=False)
 
 
 def _analyze(file: str, input_dims: str | None, assume: list[str] | None = None) -> Report:
@@ -86,10 +120,28 @@ def summary(
     ] = False,
     assume: AssumeOpt = None,
     no_color: NoColorOpt = False,
+    convention: Annotated[
+        Optional[str],
+        typer.Option(
+            help="MACs and params as a counter reports them: torchvision (default), fvcore, ptflops, thop,"
+            " torchinfo, keras (see 'cnncalc compare')"
+        ),
+    ] = None,
+    depth: Annotated[
+        Optional[int],
+        typer.Option(
+            "--depth", min=0, help="collapse blocks nested this deep to one row with subtotals (0: totals only)"
+        ),
+    ] = None,
+    columns: ColumnsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Per-layer shapes, padding, params, MACs and receptive field, then totals.
 
-    Example: cnncalc summary examples/lenet5.arch --json
+    Every number is shown in full: columns that do not fit the terminal are left out (with a
+    note), or the rows are stacked; --columns picks columns, --wide shows them all.
+
+    Example: cnncalc summary zoo:resnet50 --depth 1
     """
     from cnncalc.analysis import BYTES_PER_ELEMENT
 
@@ -98,20 +150,36 @@ def summary(
     # one read and one analysis: FILE may be stdin, which can be read only once
     computed, progressions = _analyze_assumed(file, input_dims, assume)
     report = _shown(computed, progressions)
+    note = None
+    if convention is not None:  # the counter's MACs and params in place of cnncalc's
+        from cnncalc.conventions import as_report, count, get
+        from cnncalc.render.compare import convention_note, counted_json
+
+        counted = count(report, get(convention))
+        report = as_report(report, counted)
+        note = (convention_note(counted), counted_json(counted))
     working = _working(computed, progressions) if explain else None
     if json_output:
         from cnncalc.render.json_report import dumps, summary_json
 
         document = summary_json(report)
+        if note is not None:
+            document["convention"] = note[1]
         if working is not None:
             from cnncalc.render.worked_solution import working_json
 
             document["working"] = working_json(working)
         typer.echo(dumps(document))
         return
-    from cnncalc.render.table import render_summary
+    from cnncalc.render.table import SUMMARY_COLUMNS, column_keys, render_summary
 
-    show(render_summary(report, dtype=dtype, bytes_per_element=BYTES_PER_ELEMENT[dtype]), no_color=no_color)
+    keys = _columns(columns, column_keys(SUMMARY_COLUMNS))
+    table = render_summary(
+        report, dtype=dtype, bytes_per_element=BYTES_PER_ELEMENT[dtype], depth=depth, columns=keys, wide=wide
+    )
+    _show_table(table, no_color=no_color)
+    if note is not None:
+        typer.echo(note[0])
     if working is not None:
         from cnncalc.render.worked_solution import render_text
 
@@ -125,6 +193,8 @@ def receptive_field(
     input_dims: InputOpt = None,
     assume: AssumeOpt = None,
     no_color: NoColorOpt = False,
+    columns: ColumnsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Receptive field size, jump (effective stride) and effective padding of every layer.
 
@@ -136,9 +206,10 @@ def receptive_field(
 
         typer.echo(dumps(receptive_json(report)))
         return
-    from cnncalc.render.table import render_receptive
+    from cnncalc.render.table import RECEPTIVE_COLUMNS, column_keys, render_receptive
 
-    show(render_receptive(report), no_color=no_color)
+    keys = _columns(columns, column_keys(RECEPTIVE_COLUMNS))
+    _show_table(render_receptive(report, columns=keys, wide=wide), no_color=no_color)
 
 
 @app.command("explain")

@@ -1,0 +1,37 @@
+"""``cnncalc compare FILE``: what every FLOP counter reports for the network, and why they differ."""
+
+from __future__ import annotations
+
+import typer
+
+from cnncalc.cli.app import app, show
+from cnncalc.cli.options import FileArg, InputOpt, JsonOpt, NoColorOpt
+
+
+@app.command()
+def compare(
+    file: FileArg,
+    json_output: JsonOpt = False,
+    input_dims: InputOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Each counter's MACs/FLOPs and params (torchvision, fvcore, ptflops, thop, torchinfo, keras), the
+    difference from the default and the layer kinds that make it.
+
+    Example: cnncalc compare zoo:resnet50
+    """
+    from cnncalc.analysis import analyze
+    from cnncalc.arch.source import load
+    from cnncalc.conventions.compare import compare as compare_all
+
+    report = analyze(load(file, input_dims))
+    comparisons = compare_all(report)
+    if json_output:
+        from cnncalc.render.compare import compare_json
+        from cnncalc.render.json_report import dumps
+
+        typer.echo(dumps(compare_json(report, comparisons), rows_key="counters"))
+        return
+    from cnncalc.render.compare import render_compare
+
+    show(render_compare(report, comparisons), no_color=no_color)

@@ -15,12 +15,13 @@ import sys
 import typer
 from typer.models import CommandInfo
 
-from cnncalc.cli import course, network, one_layer, reference
+from cnncalc.cli import compare, course, network, one_layer, reference
 from cnncalc.cli.app import app, new_app
 
 #: the order ``cnncalc --help`` lists the commands in, then the groups (others go last)
 HELP_ORDER = (
     "summary",
+    "compare",
     "receptive-field",
     "explain",
     "layer",
@@ -80,4 +81,4 @@ def main() -> None:
     lean_app(sys.argv[1:])(prog_name="cnncalc")
 
 
-__all__ = ["app", "command_name", "course", "lean_app", "main", "network", "one_layer", "reference"]
+__all__ = ["app", "command_name", "compare", "course", "lean_app", "main", "network", "one_layer", "reference"]

@@ -15,7 +15,7 @@ import sys
 import typer
 from typer.models import CommandInfo
 
-from cnncalc.cli import compare, course, network, one_layer, reference
+from cnncalc.cli import compare, course, io, network, one_layer, reference
 from cnncalc.cli.app import app, new_app
 
 #: the order ``cnncalc --help`` lists the commands in, then the groups (others go last)
@@ -31,6 +31,8 @@ HELP_ORDER = (
     "diagram",
     "verify",
     "kinds",
+    "import",
+    "export",
     "iou",
     "nms",
     "yolo",
@@ -81,4 +83,4 @@ def main() -> None:
     lean_app(sys.argv[1:])(prog_name="cnncalc")
 
 
-__all__ = ["app", "command_name", "compare", "course", "lean_app", "main", "network", "one_layer", "reference"]
+__all__ = ["app", "command_name", "compare", "course", "io", "lean_app", "main", "network", "one_layer", "reference"]

@@ -1,0 +1,65 @@
+"""Models in and out: ``cnncalc import SOURCE`` writes an ``.arch``, ``cnncalc export FILE --to ...`` code.
+
+Importers and exporters need optional packages (``onnx``, ``torch``); each is imported only
+by the command that needs it, and a missing one is a usage error naming the extra to install.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from cnncalc.cli.app import app, write
+from cnncalc.cli.options import FileArg, InputOpt, OutputOpt, assert_never
+from cnncalc.errors import UsageError
+
+Target = Literal["pytorch"]
+TARGETS: tuple[Target, ...] = ("pytorch",)
+
+
+def _target(value: str) -> Target:
+    for target in TARGETS:
+        if value.lower() == target:
+            return target
+    raise UsageError(f"--to {value!r}: unknown target", hint=f"choose one of: {', '.join(TARGETS)}")
+
+
+@app.command("export")
+def export(
+    file: FileArg,
+    to: Annotated[str, typer.Option("--to", metavar="TARGET", help="pytorch")] = "pytorch",
+    input_dims: InputOpt = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="the class name (default: from the file name)")] = None,
+    output: OutputOpt = None,
+) -> None:
+    """Write the network as framework source: a PyTorch nn.Module whose layers are the file's layers."""
+    from cnncalc.arch.source import load
+
+    target = _target(to)
+    arch = load(file, input_dims)
+    match target:
+        case "pytorch":
+            from cnncalc.export.pytorch import export_pytorch
+
+            write(export_pytorch(arch, name=name), output)
+        case _:
+            assert_never(target)
+
+
+@app.command("import")
+def import_model(
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="model.onnx", show_default=False)],
+    input_dims: InputOpt = None,
+    lenient: Annotated[
+        bool, typer.Option("--lenient", help="map parameter-free, shape-preserving unknown ops to identity")
+    ] = False,
+    output: OutputOpt = None,
+) -> None:
+    """Read a trained model's architecture (ONNX) and write it as a readable .arch file."""
+    from cnncalc.importers import import_model as run_import
+
+    result = run_import(source, input_dims=input_dims, lenient=lenient)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    write(result.text, output)

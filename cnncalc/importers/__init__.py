@@ -1,0 +1,22 @@
+"""Import trained models' architectures as ``.arch`` text: :func:`import_model` picks the importer.
+
+``model.onnx`` is read by :mod:`cnncalc.importers.onnx` (optional extra ``onnx``).
+"""
+
+from __future__ import annotations
+
+from cnncalc.errors import UsageError
+from cnncalc.importers.layers import Imported
+
+
+def import_model(source: str, *, input_dims: str | None = None, lenient: bool = False) -> Imported:
+    """The ``.arch`` text of the model at ``source``, told apart by its suffix."""
+    lowered = source.lower()
+    if lowered.endswith(".onnx"):
+        from cnncalc.importers.onnx import import_onnx
+
+        return import_onnx(source, input_dims=input_dims, lenient=lenient)
+    raise UsageError(f"cannot tell what kind of model '{source}' is", hint="cnncalc imports model.onnx files")
+
+
+__all__ = ["Imported", "import_model"]

@@ -1,0 +1,43 @@
+"""Exported by torch to ONNX and imported back, every example and zoo model gives the same summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cnncalc.arch.reader import parse
+from cnncalc.arch.source import load
+from cnncalc.layers import REGISTRY
+from tests.importers.onnx_trip import assert_same_summary, round_trip
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*.arch"))
+QUICK = ["lenet5", "resnet18", "mobilenet_v3_small", "shufflenet_v2_x0_5", "squeezenet1_1", "googlenet"]
+KINDS = sorted({kind.name for kind in REGISTRY.values()})
+#: where a registry example does not survive ONNX as written: torch exports adaptive pooling only
+#: when the output divides the input (as a plain pool), and ONNX drops a conv used only for its shape
+EXAMPLES_FOR_ONNX = {
+    "adaptiveavgpool": "input 9x9x4\nadaptiveavgpool 3",
+    "adaptivemaxpool": "input 9x9x4\nadaptivemaxpool 3",
+    "crop": "input 8x8x4\nbig: identity\nsmall: conv K=4 F=3\ncrop to=small from=big\nconcat small",
+}
+
+
+@pytest.mark.parametrize("source", EXAMPLES)
+def test_examples(source: str) -> None:
+    assert_same_summary(*round_trip(load(str(ROOT / source)))[:2])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind(kind: str) -> None:
+    entry = REGISTRY[kind]
+    text = EXAMPLES_FOR_ONNX.get(kind, f"input {entry.example_input}\n{entry.example}")
+    arch = parse(text + "\n", f"{kind}.arch")
+    assert_same_summary(*round_trip(arch)[:2])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", QUICK)
+def test_zoo_quick(name: str) -> None:
+    assert_same_summary(*round_trip(load(f"zoo:{name}"))[:2])

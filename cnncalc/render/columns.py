@@ -78,10 +78,8 @@ class FixedTable:
         self.marked = marked
         self.wide = wide
         self.widths = [len(column.title) for column in self.columns]
-        for row in cells:
-            for position, cell in enumerate(row):
-                if len(cell) > self.widths[position]:
-                    self.widths[position] = len(cell)
+        for position, column_cells in enumerate(zip(*cells, strict=True)):
+            self.widths[position] = max(self.widths[position], max(map(len, column_cells)))
 
     def width(self, shown: Iterable[int] | None = None) -> int:
         """The line width with these columns (all by default)."""
@@ -127,27 +125,20 @@ class FixedTable:
             )
 
     def _lines(self, shown: tuple[int, ...]) -> Iterator[Segment]:
-        spec = [(self.widths[i], self.columns[i].right) for i in shown]
-        last = len(spec) - 1
-
-        def line(cells: Sequence[str]) -> str:
-            parts = []
-            for position, (cell, (width, right)) in enumerate(zip(cells, spec, strict=True)):
-                if right:
-                    parts.append(cell.rjust(width))
-                else:
-                    parts.append(cell if position == last else cell.ljust(width))
-            return GAP.join(parts)
-
-        yield Segment(line([self.columns[i].title for i in shown]), _HEADER)
+        """One format string for every line: each cell padded to its column's width."""
+        pattern = GAP.join(
+            f"{{:{'>' if self.columns[i].right else '<'}{self.widths[i]}}}" for i in shown
+        )
+        yield Segment(pattern.format(*(self.columns[i].title for i in shown)).rstrip(), _HEADER)
         yield Segment.line()
-        yield Segment(GAP.join("─" * width for width, _ in spec), _RULE)
+        yield Segment(GAP.join("─" * self.widths[i] for i in shown), _RULE)
         yield Segment.line()
         newline = Segment.line()
         marked = self.marked
         every = len(shown) == len(self.columns)
+        render = pattern.format
         for number, row in enumerate(self.cells):
-            text = line(row if every else [row[i] for i in shown])
+            text = render(*row) if every else render(*[row[i] for i in shown])
             yield Segment(text.rstrip(), _MARKED if number in marked else None)
             yield newline
 

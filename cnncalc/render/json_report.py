@@ -66,6 +66,8 @@ def layer_json(row: LayerRow) -> dict[str, Any]:
         "activations": to_json(row.activations),
         "receptive_field": row_field_json(row),
         "warnings": [describe(w) for w in row.warnings],
+        # the groups the layer runs in, outermost first (block names, repetition indices)
+        "block": list(row.block),
     }
 
 

@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cnncalc.analysis import Report
+from cnncalc.analysis import LayerRow, Report
 from cnncalc.dims import Dim, as_int
 from cnncalc.model import Shape, Window
 from cnncalc.receptive import Field
@@ -97,7 +97,10 @@ def _share(part: Dim, total: Dim) -> str:
     """``12.3%`` (rounded half up, exactly); empty when either is symbolic or the total is 0."""
     if type(part) is not int or type(total) is not int or total == 0:
         return ""
-    return fmt.decimal(100 * part, total, 1) + "%"
+    if part == 0:
+        return "0.0%"
+    tenths = (2000 * part + total) // (2 * total)  # 1000 * part / total, rounded half up
+    return f"{tenths // 10:,}.{tenths % 10}%"
 
 
 class _Cached:
@@ -122,15 +125,21 @@ class _Cached:
         return known
 
 
-def _name(entry: Entry) -> str:
-    if entry.group:
-        return ".".join(entry.group)
-    name = _layer_name(entry.label, entry.kind)
-    return ".".join(entry.within) + "/" + name if entry.within else name
+def _name(item: LayerRow | Entry) -> str:
+    """A layer's ``label: kind``; a group's path; a layer shown among groups, its group's path first."""
+    if isinstance(item, LayerRow):
+        return _layer_name(item.label, item.kind)
+    if item.group:
+        return ".".join(item.group)
+    name = _layer_name(item.label, item.kind)
+    return ".".join(item.within) + "/" + name if item.within else name
 
 
-def _index(entry: Entry) -> str:
-    return str(entry.first) if entry.first == entry.last else f"{entry.first}-{entry.last}"
+def _index(item: LayerRow | Entry) -> str:
+    """A layer's number; a group's range of layer numbers (``18-28``)."""
+    if isinstance(item, LayerRow):
+        return str(item.index)
+    return str(item.first) if item.first == item.last else f"{item.first}-{item.last}"
 
 
 def render_summary(
@@ -149,7 +158,8 @@ def render_summary(
     total_params = totals.total_params
     chosen, positions = _select(SUMMARY_COLUMNS, columns)
     cache = _Cached()
-    shown = entries(report.rows, depth)
+    # every layer (no --depth) is shown straight from the report's rows: no copies
+    shown: Sequence[LayerRow | Entry] = report.rows if depth is None else entries(report.rows, depth)
     cells: list[tuple[str, ...]] = []
     for entry in shown:
         kernel, stride, padding = cache.window(entry.window)
@@ -174,7 +184,7 @@ def render_summary(
         columns=chosen,
         priority=SUMMARY_PRIORITY,
         cells=cells,
-        marked=frozenset(i for i, entry in enumerate(shown) if entry.group),
+        marked=frozenset(i for i, entry in enumerate(shown) if isinstance(entry, Entry) and entry.group),
         wide=wide,
     )
     field = totals.receptive_field

@@ -54,6 +54,7 @@ def test_json_has_every_key_of_the_contract(run_cli: Callable[..., Any]) -> None
     expected = {
         "index", "line", "label", "kind", "input_shape", "output_shape", "kernel", "stride", "dilation", "padding",
         "trainable_params", "non_trainable_params", "macs", "flops", "activations", "receptive_field", "warnings",
+        "block",
     }  # fmt: skip
     for layer in document["layers"]:
         assert set(layer) == expected

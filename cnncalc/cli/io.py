@@ -49,7 +49,12 @@ def export(
 
 @app.command("import")
 def import_model(
-    source: Annotated[str, typer.Argument(metavar="SOURCE", help="model.onnx", show_default=False)],
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="SOURCE", help="model.onnx, or torch:package.module:callable with --input", show_default=False
+        ),
+    ],
     input_dims: InputOpt = None,
     lenient: Annotated[
         bool, typer.Option("--lenient", help="map parameter-free, shape-preserving unknown ops to identity")

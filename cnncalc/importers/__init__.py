@@ -1,6 +1,7 @@
 """Import trained models' architectures as ``.arch`` text: :func:`import_model` picks the importer.
 
-``model.onnx`` is read by :mod:`cnncalc.importers.onnx` (optional extra ``onnx``).
+``model.onnx`` is read by :mod:`cnncalc.importers.onnx` (optional extra ``onnx``),
+``torch:package.module:callable`` by :mod:`cnncalc.importers.torch_module` (extras ``torch``, ``onnx``).
 """
 
 from __future__ import annotations
@@ -11,12 +12,19 @@ from cnncalc.importers.layers import Imported
 
 def import_model(source: str, *, input_dims: str | None = None, lenient: bool = False) -> Imported:
     """The ``.arch`` text of the model at ``source``, told apart by its suffix."""
+    if source.startswith("torch:"):
+        from cnncalc.importers.torch_module import import_torch
+
+        return import_torch(source[len("torch:") :], input_dims=input_dims)
     lowered = source.lower()
     if lowered.endswith(".onnx"):
         from cnncalc.importers.onnx import import_onnx
 
         return import_onnx(source, input_dims=input_dims, lenient=lenient)
-    raise UsageError(f"cannot tell what kind of model '{source}' is", hint="cnncalc imports model.onnx files")
+    raise UsageError(
+        f"cannot tell what kind of model '{source}' is",
+        hint="cnncalc imports model.onnx and torch:package.module:callable",
+    )
 
 
 __all__ = ["Imported", "import_model"]

@@ -61,6 +61,7 @@ class Walk:
         out = out if out is not None else self.node.output[0]
         shape = changes.pop("shape", self.shapes.get(out, value.shape))
         changes.setdefault("groups", value.groups)
+        changes.setdefault("view", value.view)
         self.values[out] = Value(producer=value.producer, shape=shape, **changes)
 
     def reject(self, why: str = "") -> None:

@@ -57,6 +57,12 @@ def _const_ints(w: Walk, index: int, attribute: str | None = None) -> list[int] 
 
 
 def simple(w: Walk) -> None:
+    value = w.data(w.node.input[0])
+    if value is not None and value.view == "cl" and w.node.op_type not in ("GlobalAveragePool", "GlobalMaxPool"):
+        # an activation between per-position linear layers (ConvNeXt) keeps the channels last
+        out = w.emit(SIMPLE[w.node.op_type], [replace(value, view="")])
+        w.alias(out, view="cl", shape=value.shape)
+        return
     value = _main(w)
     if value is not None:
         w.emit(SIMPLE[w.node.op_type], [value])

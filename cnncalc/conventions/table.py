@@ -94,9 +94,9 @@ CONVS = ("conv", "dwconv")
 
 TORCHVISION = Convention(
     name="torchvision",
-    tool="torchvision (weights meta '_ops', GFLOPS)",
-    version="0.29.1 (torch.utils.flop_counter of torch 2.13)",
-    reported_as="GFLOPS (really multiply-accumulates)",
+    tool="torchvision weights meta _ops (torch.utils.flop_counter)",
+    version="0.29.1",
+    reported_as="GFLOPS (are MACs)",
     params="parameters",
     rules={},
     default=_r("torch/utils/flop_counter.py: conv_flop, mm_flop, addmm_flop (divided by 2)", W),
@@ -108,7 +108,7 @@ FVCORE = Convention(
     name="fvcore",
     tool="fvcore FlopCountAnalysis",
     version="0.1.5.post20221221",
-    reported_as="flops (one per multiply-accumulate)",
+    reported_as="flops (are MACs)",
     params="parameters",
     rules={
         **{k: _r(f"{_FV}: conv_flop_jit/conv_flop_count", W) for k in (*CONVS, "deconv")},
@@ -157,7 +157,7 @@ PTFLOPS = Convention(
     name="ptflops",
     tool="ptflops get_model_complexity_info (pytorch backend)",
     version="0.7.5",
-    reported_as="MACs (GMac)",
+    reported_as="GMac",
     params="requires_grad",
     rules={
         **{
@@ -168,7 +168,8 @@ PTFLOPS = Convention(
         "bn": _r(f"{_PT}: bn_flops_counter_hook", ("input_elements", 1), ("affine_elements", 1)),
         "instancenorm": _r(f"{_PT}: bn_flops_counter_hook", ("input_elements", 1), ("affine_elements", 1)),
         "groupnorm": _r(f"{_PT}: bn_flops_counter_hook", ("input_elements", 1), ("affine_elements", 1)),
-        "layernorm": _r(f"{_PT}: bn_flops_counter_hook", ("input_elements", 1), ("affine_elements", 1)),
+        # nn.LayerNorm has elementwise_affine, not the 'affine' attribute the hook looks for
+        "layernorm": _r(f"{_PT}: bn_flops_counter_hook", ("input_elements", 1)),
         **{k: _r(_PT_ACT[0], _PT_ACT[1], flaw=_TWICE) for k in ("relu", "elu", "gelu", "prelu")},
         "leakyrelu": _r(f"{_PT}: relu_flops_counter_hook (F.leaky_relu is not patched)", ("output_elements", 1)),
         "relu6": _r(f"{_PT}: relu_flops_counter_hook (nn.ReLU6 calls F.hardtanh, not patched)", ("output_elements", 1)),

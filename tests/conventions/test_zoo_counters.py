@@ -1,0 +1,80 @@
+"""Every counter on torchvision's own modules of the zoo models: cnncalc's ``--convention`` figures
+must equal what fvcore, ptflops, thop, torchinfo (and torch's FlopCounterMode, torchvision's
+published column) report, in total and per layer kind.
+
+Fast tests run a representative set at a small input (the models end in adaptive pooling, so
+any input works and cnncalc analyses the same input); the whole zoo at its own input is ``slow``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cnncalc.analysis import analyze
+from cnncalc.arch.source import load
+from cnncalc.zoo import zoo_names
+from tests.conventions.check import check
+from tests.conventions.counters import TOOLS
+from tests.torchvision_oracle import build, models
+
+#: the inference networks as the zoo describes them (see tests/zoo/*_torch.py)
+CONFIG: dict[str, dict[str, Any]] = {
+    "googlenet": {"aux_logits": False, "init_weights": False},
+    "inception_v3": {"aux_logits": False, "init_weights": False},
+    **{
+        name: {"weights_backbone": None, "aux_loss": True}
+        for name in (
+            "fcn_resnet50",
+            "fcn_resnet101",
+            "deeplabv3_resnet50",
+            "deeplabv3_resnet101",
+            "deeplabv3_mobilenet_v3_large",
+        )
+    },
+    "lraspp_mobilenet_v3_large": {"weights_backbone": None},
+}
+
+FAST = [
+    "resnet18",
+    "mobilenet_v2",
+    "mobilenet_v3_small",
+    "squeezenet1_1",
+    "shufflenet_v2_x0_5",
+    "mnasnet0_5",
+]
+#: slower to build (seconds each): with the fast set at the small input, but marked slow
+SLOWER = ["efficientnet_b0", "regnet_y_400mf", "densenet121", "googlenet"]
+SMALL_INPUT = "64x64x3"
+
+
+def _zoo() -> list[str]:
+    available = set(models.list_models())
+    return [n for n in zoo_names() if n in available]
+
+
+def _measure(tool: str, name: str, input_dims: str | None) -> None:
+    report = analyze(load(f"zoo:{name}", input_dims))
+    model = build(name, **CONFIG.get(name, {}))
+    check(tool, model, report)
+
+
+@pytest.mark.parametrize("tool", list(TOOLS))
+@pytest.mark.parametrize("name", FAST)
+def test_representative_zoo_models_at_a_small_input(name: str, tool: str) -> None:
+    _measure(tool, name, SMALL_INPUT)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tool", list(TOOLS))
+@pytest.mark.parametrize("name", SLOWER)
+def test_slower_zoo_models_at_a_small_input(name: str, tool: str) -> None:
+    _measure(tool, name, SMALL_INPUT)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tool", list(TOOLS))
+@pytest.mark.parametrize("name", _zoo())
+def test_whole_zoo_at_its_own_input(name: str, tool: str) -> None:
+    _measure(tool, name, None)

@@ -2,7 +2,7 @@
 
 The callable is imported and called with no arguments (``torchvision.models:resnet50``), or a
 module is passed directly (:func:`import_torch_module`, behind ``cnncalc.from_torch``). The
-model is exported in eval mode to ONNX in memory by torch's own TorchScript exporter (constant
+model is exported in eval mode to a temporary ONNX file by torch's own TorchScript exporter (constant
 folding off, so BatchNorm stays a layer of its own) and read by :mod:`cnncalc.importers.onnx`,
 so both importers share one table of operators and one set of round-trip tests. Needs the
 ``torch`` and ``onnx`` extras. The comments name the module paths (``/layer1/layer1.0/conv1``).
@@ -11,7 +11,6 @@ so both importers share one table of operators and one set of round-trip tests. 
 from __future__ import annotations
 
 import importlib
-import io
 import tempfile
 import warnings
 from pathlib import Path
@@ -68,16 +67,16 @@ def import_torch_module(model: Any, input_size: tuple[int, ...], source: str = "
         raise UsageError(f"{source} is a {type(model).__name__}, not a torch.nn.Module")
     model = model.eval()
     example = torch.zeros(1, *input_size)
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            torch.onnx.export(model, (example,), buffer, dynamo=False, do_constant_folding=False, opset_version=OPSET)
-        except Exception as error:
-            raise UsageError(f"{source}: torch could not trace the model: {error}") from None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.onnx"
-        path.write_bytes(buffer.getvalue())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                torch.onnx.export(
+                    model, (example,), str(path), dynamo=False, do_constant_folding=False, opset_version=OPSET
+                )
+            except Exception as error:
+                raise UsageError(f"{source}: torch could not trace the model: {error}") from None
         imported = import_onnx(str(path))
     text = imported.text.replace(f"imported by cnncalc from {path}", f"imported by cnncalc from {source}")
     return Imported(text=text, warnings=imported.warnings)

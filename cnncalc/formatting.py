@@ -48,6 +48,14 @@ def decimal(numerator: int, denominator: int, places: int) -> str:
     return f"{sign}{whole:,}" + (f".{fraction:0{places}d}" if places else "")
 
 
+def byte_size(value: Dim) -> str:
+    """``246,824 B (0.25 MB, 0.24 MiB)``: exact bytes, then MB (10^6) and MiB (2^20) to 2 decimals."""
+    concrete = as_int(value)
+    if concrete is None:
+        return f"{text(value)} B"
+    return f"{concrete:,} B ({decimal(concrete, 10**6, 2)} MB, {decimal(concrete, 2**20, 2)} MiB)"
+
+
 def si(value: Dim) -> str:
     """``4.089 G``, ``416.520 K``: three decimals with a K/M/G/T suffix; exact below 1,000."""
     concrete = as_int(value)

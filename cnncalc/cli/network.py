@@ -135,6 +135,10 @@ def summary(
     ] = None,
     columns: ColumnsOpt = None,
     wide: WideOpt = False,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="batch size for the memory figures")] = 1,
+    optimizer: Annotated[
+        Optional[str], typer.Option("--optimizer", help="training memory with sgd, momentum or adam")
+    ] = None,
 ) -> None:
     """Per-layer shapes, padding, params, MACs and receptive field, then totals.
 
@@ -159,10 +163,22 @@ def summary(
         report = as_report(report, counted)
         note = (convention_note(counted), counted_json(counted))
     working = _working(computed, progressions) if explain else None
+    if optimizer not in (None, "sgd", "momentum", "adam"):
+        raise UsageError(f"--optimizer: unknown optimizer '{optimizer}'", hint="use sgd, momentum or adam")
+    from cnncalc.memory import memory
+
+    found = memory(
+        report,
+        batch=batch,
+        dtype=dtype,
+        bytes_per_element=BYTES_PER_ELEMENT[dtype],
+        optimizer=optimizer,  # type: ignore[arg-type]  # checked just above
+    )
     if json_output:
-        from cnncalc.render.json_report import dumps, summary_json
+        from cnncalc.render.json_report import dumps, memory_json, summary_json
 
         document = summary_json(report)
+        document["memory"] = memory_json(found)
         if note is not None:
             document["convention"] = note[1]
         if working is not None:
@@ -175,7 +191,13 @@ def summary(
 
     keys = _columns(columns, column_keys(SUMMARY_COLUMNS))
     table = render_summary(
-        report, dtype=dtype, bytes_per_element=BYTES_PER_ELEMENT[dtype], depth=depth, columns=keys, wide=wide
+        report,
+        dtype=dtype,
+        bytes_per_element=BYTES_PER_ELEMENT[dtype],
+        depth=depth,
+        columns=keys,
+        wide=wide,
+        memory=found,
     )
     _show_table(table, no_color=no_color)
     if note is not None:

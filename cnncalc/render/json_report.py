@@ -12,6 +12,7 @@ from typing import Any
 from cnncalc.analysis import LayerRow, Report
 from cnncalc.diagnostics import GLOBAL_CONTEXT
 from cnncalc.dims import Dim, paused_gc, to_json
+from cnncalc.memory import Memory
 from cnncalc.model import Shape
 from cnncalc.receptive import Field, FieldState
 from cnncalc.render.diagnostics import describe
@@ -92,6 +93,22 @@ def _summary_json(report: Report) -> dict[str, Any]:
             "outputs": [shape_json(shape) for shape in totals.outputs],
             "receptive_field": field_json(totals.receptive_field),
         },
+    }
+
+
+def memory_json(found: Memory) -> dict[str, Any]:
+    """The memory figures in bytes (exact integers; conventions in :mod:`cnncalc.memory`)."""
+    return {
+        "batch": found.batch,
+        "dtype": found.dtype,
+        "bytes_per_element": found.bytes_per_element,
+        "input_bytes": to_json(found.input_bytes),
+        "parameter_bytes": to_json(found.parameter_bytes),
+        "forward_activation_bytes": to_json(found.activation_bytes),
+        "optimizer": found.optimizer,
+        "gradient_bytes": to_json(found.gradient_bytes),
+        "optimizer_state_bytes": to_json(found.optimizer_bytes),
+        "training_bytes_without_saved_activations": to_json(found.training_bytes) if found.optimizer else None,
     }
 
 

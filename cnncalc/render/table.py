@@ -15,6 +15,8 @@ from rich.text import Text
 
 from cnncalc.analysis import LayerRow, Report
 from cnncalc.dims import Dim, as_int
+from cnncalc.formatting import byte_size
+from cnncalc.memory import Memory
 from cnncalc.model import Shape, Window
 from cnncalc.receptive import Field
 from cnncalc.render import formatting as fmt
@@ -150,10 +152,13 @@ def render_summary(
     depth: int | None = None,
     columns: Sequence[str] | None = None,
     wide: bool = False,
+    memory: Memory | None = None,
 ) -> RenderableType:
-    """The summary table and its totals. ``depth`` collapses blocks (0: totals only), ``columns``
-    picks columns by key (``SUMMARY_COLUMNS``), ``wide`` keeps every column at any width;
-    otherwise columns are dropped by priority to fit, with a note, or the rows are stacked."""
+    """The summary table and its totals (with ``memory``, the memory figures too).
+
+    ``depth`` collapses blocks (0: totals only), ``columns`` picks columns by key
+    (``SUMMARY_COLUMNS``), ``wide`` keeps every column at any width; otherwise columns are
+    dropped by priority to fit, with a note, or the rows are stacked."""
     totals = report.totals
     total_params = totals.total_params
     chosen, positions = _select(SUMMARY_COLUMNS, columns)
@@ -203,11 +208,27 @@ def render_summary(
                 f"Activations: {fmt.exact(totals.activations)} elements = "
                 f"{fmt.megabytes(totals.activations, bytes_per_element)} MB at {dtype}",
                 f"Receptive field: {field_text}",
+                *(_memory_lines(memory) if memory is not None else []),
             ]
         )
     )
     parts: list[RenderableType] = [table] if shown else [Text(f"cnncalc summary — {report.source}")]
     return Group(*parts, summary, *_warnings(report))
+
+
+def _memory_lines(found: Memory) -> list[str]:
+    """Input, parameters, forward activations, and the weights side of training (cnncalc.memory)."""
+    lines = [
+        f"Memory at batch {found.batch}, {found.dtype}: input {byte_size(found.input_bytes)}",
+        f"  parameters {byte_size(found.parameter_bytes)}",
+        f"  forward activations (every output kept) {byte_size(found.activation_bytes)}",
+    ]
+    if found.optimizer is not None:
+        lines.append(
+            f"  training with {found.optimizer}: parameters + gradients + optimizer state "
+            f"{byte_size(found.training_bytes)}, plus the activations saved for backward (not computed)"
+        )
+    return lines
 
 
 def _outputs(outputs: tuple[Shape, ...]) -> str:

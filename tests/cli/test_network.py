@@ -50,7 +50,7 @@ def test_summary_json_golden(run_cli: Callable[..., Any], golden: Callable[[str,
 
 def test_json_has_every_key_of_the_contract(run_cli: Callable[..., Any]) -> None:
     document = json.loads(run_cli("summary", _example("lenet5.arch"), "--json").stdout)
-    assert set(document) == {"schema", "input", "layers", "totals"}
+    assert set(document) == {"schema", "input", "layers", "totals", "memory"}
     expected = {
         "index", "line", "label", "kind", "input_shape", "output_shape", "kernel", "stride", "dilation", "padding",
         "trainable_params", "non_trainable_params", "macs", "flops", "activations", "receptive_field", "warnings",

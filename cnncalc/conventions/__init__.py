@@ -194,7 +194,10 @@ def as_report(report: Report, counted: Counted) -> Report:
 
     The parameters a counter counts go in ``trainable_params``; ``non_trainable_params`` keeps
     BN's running statistics for Keras only. A tool without a compute figure keeps cnncalc's MACs.
+    The default convention is cnncalc's own report, unchanged.
     """
+    if counted.convention.name == DEFAULT:  # today's numbers, with the Keras split of the parameters
+        return report
     keras = counted.convention.params == "keras"
     rows = tuple(
         replace(

@@ -6,7 +6,7 @@ The ``--json`` paths never import rich, and only symbolic inputs import sympy.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
@@ -33,6 +33,24 @@ if TYPE_CHECKING:
     from cnncalc.analysis import Report
     from cnncalc.assume import Progression
     from cnncalc.worked_solution import Working
+
+
+TableFormat = Literal["table", "json", "csv", "markdown"]
+FormatOpt = Annotated[
+    Optional[str], typer.Option("--format", help="table, json, csv or markdown (--json is short for --format json)")
+]
+
+
+def _table_format(value: str | None, json_output: bool) -> TableFormat:
+    """``--format`` read once; ``--json`` is its shortcut."""
+    if value is None:
+        return "json" if json_output else "table"
+    match value:
+        case "table" | "json" | "csv" | "markdown":
+            if json_output and value != "json":
+                raise UsageError(f"--json and --format {value} disagree", hint="give one of them")
+            return value
+    raise UsageError(f"--format: unknown format '{value}'", hint="use table, json, csv or markdown")
 
 
 ColumnsOpt = Annotated[
@@ -139,6 +157,7 @@ def summary(
     optimizer: Annotated[
         Optional[str], typer.Option("--optimizer", help="training memory with sgd, momentum or adam")
     ] = None,
+    output_format: FormatOpt = None,
 ) -> None:
     """Per-layer shapes, padding, params, MACs and receptive field, then totals.
 
@@ -174,7 +193,13 @@ def summary(
         bytes_per_element=BYTES_PER_ELEMENT[dtype],
         optimizer=optimizer,  # type: ignore[arg-type]  # checked just above
     )
-    if json_output:
+    chosen = _table_format(output_format, json_output)
+    if chosen in ("csv", "markdown"):
+        from cnncalc.render.tabular import summary_csv, summary_markdown
+
+        typer.echo(summary_csv(report, depth) if chosen == "csv" else summary_markdown(report, depth), nl=False)
+        return
+    if chosen == "json":
         from cnncalc.render.json_report import dumps, memory_json, summary_json
 
         document = summary_json(report)
@@ -217,17 +242,29 @@ def receptive_field(
     no_color: NoColorOpt = False,
     columns: ColumnsOpt = None,
     wide: WideOpt = False,
+    output_format: FormatOpt = None,
 ) -> None:
     """Receptive field size, jump (effective stride) and effective padding of every layer.
 
     Example: cnncalc receptive-field examples/lenet5.arch
     """
+    chosen = _table_format(output_format, json_output)
     report = _analyze(file, input_dims, assume)
-    if json_output:
-        from cnncalc.render.json_report import dumps, receptive_json
+    match chosen:
+        case "json":
+            from cnncalc.render.json_report import dumps, receptive_json
 
-        typer.echo(dumps(receptive_json(report)))
-        return
+            typer.echo(dumps(receptive_json(report)))
+            return
+        case "csv" | "markdown":
+            from cnncalc.render.tabular import receptive_csv, receptive_markdown
+
+            typer.echo(receptive_csv(report) if chosen == "csv" else receptive_markdown(report), nl=False)
+            return
+        case "table":
+            pass
+        case _:
+            assert_never(chosen)
     from cnncalc.render.table import RECEPTIVE_COLUMNS, column_keys, render_receptive
 
     keys = _columns(columns, column_keys(RECEPTIVE_COLUMNS))

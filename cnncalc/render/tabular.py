@@ -18,7 +18,7 @@ from cnncalc.formatting import exact
 from cnncalc.model import Shape, Window
 from cnncalc.receptive import Field, FieldState
 from cnncalc.render import formatting as fmt
-from cnncalc.render.groups import Entry, entries, single
+from cnncalc.render.groups import entries, single
 
 SUMMARY_HEADER = (
     "index", "last_index", "block", "label", "kind", "input", "output", "kernel", "stride", "dilation", "padding",

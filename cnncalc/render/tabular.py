@@ -50,7 +50,7 @@ def _field(field: FieldState) -> str:
 
 def _summary_records(report: Report, depth: int | None) -> list[tuple[str, ...]]:
     shown = [single(row, within=True) for row in report.rows] if depth is None else entries(report.rows, depth)
-    records = []
+    records: list[tuple[str, ...]] = []
     for entry in shown:
         block = ".".join(entry.group or entry.within)
         records.append(
@@ -99,7 +99,7 @@ def _markdown(header: Sequence[str], right: set[str], records: Sequence[Sequence
 
 def summary_markdown(report: Report, depth: int | None = None) -> str:
     """A GitHub table of the layers (or groups), then the totals as a list."""
-    records = []
+    records: list[tuple[str, ...]] = []
     for record in _summary_records(report, depth):
         index = record[0] if record[0] == record[1] else f"{record[0]}-{record[1]}"
         name = record[2] if record[4] == "block" else (f"{record[3]}: {record[4]}" if record[3] else record[4])
@@ -128,7 +128,7 @@ def summary_markdown(report: Report, depth: int | None = None) -> str:
 
 
 def _receptive_records(rows: Sequence[LayerRow]) -> list[tuple[str, ...]]:
-    records = []
+    records: list[tuple[str, ...]] = []
     for row in rows:
         field = row.receptive_field
         concrete = field if isinstance(field, Field) else None

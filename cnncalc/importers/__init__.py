@@ -1,6 +1,7 @@
 """Import trained models' architectures as ``.arch`` text: :func:`import_model` picks the importer.
 
 ``model.onnx`` is read by :mod:`cnncalc.importers.onnx` (optional extra ``onnx``),
+``model.keras`` or a ``to_json()`` file by :mod:`cnncalc.importers.keras` (standard library only),
 ``torch:package.module:callable`` by :mod:`cnncalc.importers.torch_module` (extras ``torch``, ``onnx``).
 """
 
@@ -21,6 +22,10 @@ def import_model(source: str, *, input_dims: str | None = None, lenient: bool = 
         from cnncalc.importers.onnx import import_onnx
 
         return import_onnx(source, input_dims=input_dims, lenient=lenient)
+    if lowered.endswith((".keras", ".json")):
+        from cnncalc.importers.keras import import_keras
+
+        return import_keras(source, input_dims=input_dims)
     raise UsageError(
         f"cannot tell what kind of model '{source}' is",
         hint="cnncalc imports model.onnx and torch:package.module:callable",

@@ -28,8 +28,9 @@ def write_arch(input_dims: Sequence[int | str], layers: Sequence[Layer], header:
     """The ``.arch`` text of ``layers`` on an input of ``input_dims`` (channels last).
 
     Skips are held by ``identity`` lines only when that makes the file shorter (more repeats)."""
-    plain = _write(input_dims, list(layers), header, hold=False)
-    held = _write(input_dims, list(layers), header, hold=True)
+    ordered = [_sequential_first(layer, j) for j, layer in enumerate(layers)]
+    plain = _write(input_dims, ordered, header, hold=False)
+    held = _write(input_dims, ordered, header, hold=True)
     return held if held.count("\n") < plain.count("\n") else plain
 
 
@@ -60,6 +61,15 @@ def _write(input_dims: Sequence[int | str], layers: list[Layer], header: Sequenc
         lines.append("}")
         i += length * count
     return "\n".join(lines) + "\n"
+
+
+def _sequential_first(layer: Layer, j: int) -> Layer:
+    """``add``/``mul`` commute: put the line before first, so it needs no ``from=``."""
+    word = layer.statement.split(" ")[0]
+    if word in ("add", "mul") and layer.inputs[0] != j - 1 and j - 1 in layer.inputs[1:]:
+        rest = [p for p in layer.inputs if p != j - 1]
+        return replace(layer, inputs=(j - 1, *rest))
+    return layer
 
 
 def _hold_skips(layers: list[Layer]) -> list[Layer]:

@@ -14,8 +14,8 @@ from cnncalc.cli.app import app, write
 from cnncalc.cli.options import FileArg, InputOpt, OutputOpt, assert_never
 from cnncalc.errors import UsageError
 
-Target = Literal["pytorch"]
-TARGETS: tuple[Target, ...] = ("pytorch",)
+Target = Literal["pytorch", "keras"]
+TARGETS: tuple[Target, ...] = ("pytorch", "keras")
 
 
 def _target(value: str) -> Target:
@@ -28,12 +28,12 @@ def _target(value: str) -> Target:
 @app.command("export")
 def export(
     file: FileArg,
-    to: Annotated[str, typer.Option("--to", metavar="TARGET", help="pytorch")] = "pytorch",
+    to: Annotated[str, typer.Option("--to", metavar="TARGET", help="pytorch or keras")] = "pytorch",
     input_dims: InputOpt = None,
     name: Annotated[Optional[str], typer.Option("--name", help="the class name (default: from the file name)")] = None,
     output: OutputOpt = None,
 ) -> None:
-    """Write the network as framework source: a PyTorch nn.Module whose layers are the file's layers."""
+    """Write the network as framework source: a PyTorch nn.Module or a Keras functional model."""
     from cnncalc.arch.source import load
 
     target = _target(to)
@@ -43,6 +43,10 @@ def export(
             from cnncalc.export.pytorch import export_pytorch
 
             write(export_pytorch(arch, name=name), output)
+        case "keras":
+            from cnncalc.export.keras import export_keras
+
+            write(export_keras(arch, name=name), output)
         case _:
             assert_never(target)
 

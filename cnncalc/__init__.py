@@ -38,7 +38,7 @@ def _is_text(source: str) -> bool:
 
 
 def load(source: str, input: str | None = None) -> Arch:
-    """An :class:`Arch` from a path, ``.arch`` (or JSON) text, ``zoo:NAME`` or a ``.onnx`` file.
+    """An :class:`Arch` from a path, ``.arch`` (or JSON) text, ``zoo:NAME``, a ``.onnx`` or ``.keras`` file.
 
     ``input`` (channels-last, ``224x224x3``) replaces the input line, like ``--input``."""
     from cnncalc.arch.source import load as load_path
@@ -48,6 +48,10 @@ def load(source: str, input: str | None = None) -> Arch:
         from cnncalc.importers.onnx import import_onnx
 
         return parse(import_onnx(source, input_dims=input).text, source)
+    if source.lower().endswith(".keras") and not _is_text(source):
+        from cnncalc.importers.keras import import_keras
+
+        return parse(import_keras(source, input_dims=input).text, source)
     if not _is_text(source):
         return load_path(source, input)
     arch = parse_text(source, "<text>")

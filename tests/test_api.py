@@ -61,3 +61,17 @@ def test_summary_of_a_torch_module() -> None:
 def test_html_escapes() -> None:
     result = cnncalc.summary(cnncalc.parse("input 8x8x3\nconv K=2 F=3\n", "<x&y>.arch"))
     assert "&lt;x&amp;y&gt;.arch" in result._repr_html_()
+
+
+def test_load_keras_archive(tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    config = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 3]}},
+        {"class_name": "Conv2D", "config": {"name": "c", "filters": 4, "kernel_size": [3, 3]}},
+    ]}}  # fmt: skip
+    path = tmp_path / "m.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", json.dumps(config))
+    assert cnncalc.summary(str(path)).totals.trainable_params == (27 + 1) * 4

@@ -1,6 +1,6 @@
 """Models in and out: ``cnncalc import SOURCE`` writes an ``.arch``, ``cnncalc export FILE --to ...`` code.
 
-Importers and exporters need optional packages (``onnx``, ``torch``); each is imported only
+Importers and exporters need optional packages (``onnx``, ``torch``; Keras files need none); each is imported only
 by the command that needs it, and a missing one is a usage error naming the extra to install.
 """
 
@@ -56,16 +56,23 @@ def import_model(
     source: Annotated[
         str,
         typer.Argument(
-            metavar="SOURCE", help="model.onnx, or torch:package.module:callable with --input", show_default=False
+            metavar="SOURCE",
+            help="model.onnx, model.keras, a Keras to_json() file, or torch:package.module:callable",
+            show_default=False,
         ),
     ],
-    input_dims: InputOpt = None,
+    input_dims: Annotated[
+        Optional[str],
+        typer.Option(
+            "--input", metavar="DIMS", help="the input, channels-last (224x224x3): fixes dynamic sizes; torch: needs it"
+        ),
+    ] = None,
     lenient: Annotated[
         bool, typer.Option("--lenient", help="map parameter-free, shape-preserving unknown ops to identity")
     ] = False,
     output: OutputOpt = None,
 ) -> None:
-    """Read a trained model's architecture (ONNX) and write it as a readable .arch file."""
+    """Read a model's architecture (ONNX, Keras, PyTorch) and write it as a readable .arch file."""
     from cnncalc.importers import import_model as run_import
 
     result = run_import(source, input_dims=input_dims, lenient=lenient)

@@ -270,6 +270,44 @@ def modern_models(repeat: int) -> list[Row]:
     return rows
 
 
+def summary_table(repeat: int) -> list[Row]:
+    """The rich-free table against --json of the same file in the same rounds (a pipe, 160
+    columns); the large files once each, with their peak memory."""
+    cnncalc = [PYTHON, "-m", "cnncalc", "summary"]
+    table = [*cnncalc, "zoo:resnet152"]
+    as_json = [*table, "--json"]
+    ratios, table_times, json_times = [], [], []
+    for _ in range(repeat):
+        json_seconds = once(as_json)
+        table_seconds = once(table)
+        json_times.append(json_seconds)
+        table_times.append(table_seconds)
+        ratios.append(table_seconds / json_seconds)
+    ratio = statistics.median(ratios)
+    rows = [
+        Row("cnncalc summary zoo:resnet152 --json (baseline)", f"{statistics.median(json_times):.3f} s", "", None),
+        Row(
+            "cnncalc summary zoo:resnet152 (table)",
+            f"{statistics.median(table_times):.3f} s = {ratio:.2f}x",
+            "<= 1.5x",
+            ratio <= 1.5,
+        ),
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        for count, goal in ((1_000, None), (10_000, 2.0), (100_000, 10.0)):
+            path = str(generated_file(Path(folder), count))
+            runs = max(1, repeat // 5) if count < 100_000 else 1
+            json_seconds = wall([*cnncalc, path, "--json"], runs)
+            seconds = wall([*cnncalc, path], runs)
+            met = None if goal is None else seconds < goal
+            figure = f"cnncalc summary (table), {count:,} layers"
+            value = f"{seconds:.2f} s = {seconds / json_seconds:.2f}x its --json ({json_seconds:.2f} s)"
+            rows.append(Row(figure, value, "" if goal is None else f"< {goal:.0f} s", met))
+            rss = peak_rss_mb([*cnncalc, path])
+            rows.append(Row(f"peak memory of that run ({count:,} layers)", f"{rss:.0f} MB", "linear", None))
+    return rows
+
+
 SECTIONS: list[tuple[str, Callable[[int], list[Row]]]] = [
     ("start-up (issues 2 and 3)", cold_start),
     ("large files (issue 2)", scaling),
@@ -277,12 +315,14 @@ SECTIONS: list[tuple[str, Callable[[int], list[Row]]]] = [
     ("reference implementation (issue 4)", reference_speed),
     ("verify (issue 4)", verify_time),
     ("the modern vocabulary (issue 13)", modern_models),
+    ("the summary table", summary_table),
 ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only", metavar="TITLE", help="run only the sections whose title contains this")
     args = parser.parse_args()
     repeat = 5 if args.quick else 15
     import typer
@@ -296,6 +336,8 @@ def main() -> None:
     print("| figure | measured | goal | met |")
     print("|---|---:|---|---|")
     for title, run in SECTIONS:
+        if args.only and args.only not in title:
+            continue
         print(f"| **{title}** | | | |")
         for row in run(repeat):
             verdict = "" if row.met is None else ("yes" if row.met else "**no**")

@@ -9,10 +9,20 @@ recursion limit. Nothing here prints or formats.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from cnncalc.diagnostics import GLOBAL_CONTEXT, UNDEFINED_AFTER, Diagnostic
+from cnncalc.diagnostics import (
+    DEAD_OUTPUT,
+    GLOBAL_CONTEXT,
+    INPUT_CHANNELS_FIRST,
+    INPUT_RANK,
+    SELF_OPERAND,
+    UNDEFINED_AFTER,
+    Diagnostic,
+    diagnostic,
+)
 from cnncalc.dims import Dim, paused_gc, product, symbol
+from cnncalc.errors import CnncalcError
 from cnncalc.graph import Groups, walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Computed, LayerContext
@@ -107,7 +117,8 @@ def input_shape(spec: InputSpec, assumed: Mapping[str, Progression] | None = Non
     return Shape(spatial=tuple(dims[:-1]), channels=dims[-1])
 
 
-_Output = tuple[Shape, FieldState]
+#: a layer's output as the walk carries it: shape, field, and the index of the row that made it (0: the input)
+_Output = tuple[Shape, FieldState, int]
 #: a layer's arithmetic depends only on its statement and its input shapes
 _Memo = dict[tuple[object, tuple[Shape, ...]], tuple[Computed, Dim]]
 
@@ -116,9 +127,21 @@ def analyze(arch: Arch, assumed: Mapping[str, Progression] | None = None) -> Rep
     """Compute shapes, padding, params, MACs and receptive fields of every layer.
 
     With ``assumed`` progressions the sizes are in their ``k`` parameters; see
-    :func:`cnncalc.assume.restate` to show them in the input's symbols."""
+    :func:`cnncalc.assume.restate` to show them in the input's symbols. When ``--input`` changed
+    the input's rank and a layer then fails, the error's hint says so (did you mean 6x6x1?)."""
     with paused_gc():
-        return _analyze(arch, assumed)
+        try:
+            return _analyze(arch, assumed)
+        except CnncalcError as error:
+            found = sorted(_input_warnings(arch.input), key=lambda w: w.code != INPUT_RANK)
+            if found:  # the rank change first: it explains the most
+                why = (
+                    "--input changed the input's rank"
+                    if found[0].code == INPUT_RANK
+                    else "the input looks channels-first"
+                )
+                error.hint = f"{why}: did you mean {found[0].value('suggestion')}?"
+            raise
 
 
 def _analyze(arch: Arch, assumed: Mapping[str, Progression] | None) -> Report:
@@ -132,11 +155,67 @@ def _analyze(arch: Arch, assumed: Mapping[str, Progression] | None) -> Report:
         if len(path[0][1]) != len(groups.ids) or (groups.ids and path[0][1][-1] != groups.ids[-1]):
             path[0] = (tuple(groups.names), tuple(groups.ids))  # one tuple per group, shared by its rows
         row, output = _run_layer(spec, len(rows) + 1, first, operands, arch.source, memo, path[0])
+        used[first[2]] = True
+        for position, operand in enumerate(operands):
+            used[operand[2]] = True
+            if operand[2] == first[2] and operand[2] and spec.source is None and spec.kind in _MERGES:
+                selfish.append((row.index, spec.operands[position]))
+        used.append(False)
         rows.append(row)
         return output
 
-    final = walk(arch.body, (start, input_field(len(start.spatial))), step, arch.source, groups=groups)
+    used = [True]  # by row index; the input (0) counts as used
+    selfish: list[tuple[int, str]] = []
+    final = walk(arch.body, (start, input_field(len(start.spatial)), 0), step, arch.source, groups=groups)
+    _flag(rows, used, selfish, arch)
     return Report(source=arch.source, input_shape=start, rows=tuple(rows), totals=_totals(rows, final[0]))
+
+
+#: the kinds that combine their input with named outputs
+_MERGES = frozenset({"add", "mul", "concat"})
+
+
+def _flag(rows: list[LayerRow], used: list[bool], selfish: list[tuple[int, str]], arch: Arch) -> None:
+    """Warnings about the graph as a whole, added to the rows they concern (in place):
+    dead outputs, merges that name their own input, and an input that looks mistaken."""
+    extra: dict[int, list[Diagnostic]] = {}
+    last = len(rows)
+    for row in rows:
+        if not used[row.index] and row.index != last and not row.spec.output:
+            extra.setdefault(row.index, []).append(diagnostic(DEAD_OUTPUT, kind=row.kind, label=row.label or ""))
+    for index, name in selfish:
+        extra.setdefault(index, []).append(diagnostic(SELF_OPERAND, kind=rows[index - 1].kind, name=name))
+    if rows:
+        extra.setdefault(1, [])[:0] = _input_warnings(arch.input)
+    for index, found in extra.items():
+        if found:
+            rows[index - 1] = replace(rows[index - 1], warnings=rows[index - 1].warnings + tuple(found))
+
+
+def _input_warnings(spec: InputSpec) -> list[Diagnostic]:
+    """``--input 6x6`` on a 2-D file (did you mean 6x6x1?); ``3x224x224`` (did you mean 224x224x3?)."""
+    dims = spec.dims
+    given = "x".join(str(d) for d in dims)
+    found: list[Diagnostic] = []
+    if spec.written is not None and len(spec.written) != len(dims):
+        written = "x".join(str(d) for d in spec.written)
+        if len(dims) == len(spec.written) - 1:
+            suggestion = f"{given}x{spec.written[-1]}"
+        else:
+            suggestion = "x".join([*(str(d) for d in dims[: len(spec.written) - 1]), str(spec.written[-1])])
+        found.append(diagnostic(INPUT_RANK, given=given, written=written, suggestion=suggestion))
+    first, channels = dims[0], dims[-1]
+    if (
+        len(dims) >= 3
+        and isinstance(first, int)
+        and first in (1, 3, 4)
+        and isinstance(channels, int)
+        and channels > 4
+        and all(d == channels or not isinstance(d, int) or d > 4 for d in dims[1:])
+    ):
+        suggestion = "x".join(str(d) for d in (*dims[1:], first))
+        found.append(diagnostic(INPUT_CHANNELS_FIRST, given=given, suggestion=suggestion))
+    return found
 
 
 def _totals(rows: list[LayerRow], output: Shape) -> Totals:
@@ -183,14 +262,14 @@ def _run_layer(
     block: tuple[tuple[str, ...], tuple[int, ...]] = ((), ()),
 ) -> tuple[LayerRow, _Output]:
     kind = REGISTRY[spec.kind]
-    inputs = (first[0], *(shape for shape, _ in operands)) if operands else (first[0],)
+    inputs = (first[0], *(shape for shape, _, _ in operands)) if operands else (first[0],)
     key = (spec.text or spec, inputs)  # text is cheaper to hash; hand-built specs have none
     known = memo.get(key)
     if known is None:
         result = kind.compute(LayerContext(spec, inputs, source))
         known = memo[key] = (result, product([*result.output.spatial, result.output.channels]))
     computed, activations = known
-    step = kind.receptive(computed.window, [first[1], *(f for _, f in operands)])
+    step = kind.receptive(computed.window, [first[1], *(f for _, f, _ in operands)])
     field = step.field
     warnings = computed.warnings
     if step.notes:
@@ -221,4 +300,4 @@ def _run_layer(
         block=block[0],
         block_ids=block[1],
     )
-    return row, (output, field)
+    return row, (output, field, index)

@@ -26,6 +26,15 @@ NOT_ALIGNED = "field.not-aligned"
 #: a merged path came through a global layer (squeeze-and-excitation): not a warning, a note
 GLOBAL_CONTEXT = "field.global-context"
 
+#: a layer whose output no later layer reads and that is not an output (kind, label)
+DEAD_OUTPUT = "graph.dead-output"
+#: add/mul/concat naming the layer just before, which is already its first input (kind, name)
+SELF_OPERAND = "graph.self-operand"
+#: --input has another rank than the file's input line (given, written, suggestion)
+INPUT_RANK = "input.rank-changed"
+#: an input whose first dim looks like a channel count (given, suggestion)
+INPUT_CHANNELS_FIRST = "input.channels-first"
+
 Value = object
 
 

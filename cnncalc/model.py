@@ -150,6 +150,8 @@ class InputSpec:
     line: int
     column: int
     dims: tuple[int | str, ...]
+    #: the file's own dims when ``--input`` replaced them (the analysis warns of a rank change)
+    written: tuple[int | str, ...] | None = None
 
     @property
     def is_flat(self) -> bool:

@@ -62,4 +62,4 @@ def load(path: str, input_override: str | None = None) -> Arch:
         dims = parse_dims(input_override.strip(), Where("--input", 1, 1))
     except ArchError as error:
         raise UsageError(f"--input {input_override!r}: {error.message}", hint=error.hint) from None
-    return replace(arch, input=replace(arch.input, dims=dims.dims))
+    return replace(arch, input=replace(arch.input, dims=dims.dims, written=arch.input.dims))

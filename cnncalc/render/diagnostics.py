@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from cnncalc.diagnostics import (
+    DEAD_OUTPUT,
+    INPUT_CHANNELS_FIRST,
+    INPUT_RANK,
     NO_UNIFORM_WINDOW,
     NOT_ALIGNED,
     POOL_PADDING_OVER_HALF,
     POOL_WINDOW_OVER_INPUT,
     ROWS_DROPPED,
     SAME_ASYMMETRIC,
+    SELF_OPERAND,
     UNDEFINED_AFTER,
     UNPROVEN_EQUAL,
     Diagnostic,
@@ -29,6 +33,13 @@ _WORDING = {
     "so no receptive field is reported from here on",
     UNDEFINED_AFTER: "the receptive field is not defined after {noun}: none is reported from here on",
     NOT_ALIGNED: "the merged paths' receptive fields are not aligned (different jumps or centres)",
+    DEAD_OUTPUT: "nothing uses this {kind}'s output (a dead branch): its params and MACs still count; "
+    "label it and name it in a later 'add'/'concat' or 'from=', or flag it 'output'",
+    SELF_OPERAND: "'{kind} {name}' names the layer just before, which is already this layer's input: "
+    "it combines that output with itself (did you mean another label?)",
+    INPUT_RANK: "--input {given} has another rank than the file's input {written}: did you mean {suggestion}?",
+    INPUT_CHANNELS_FIRST: "the input {given} looks channels-first; cnncalc reads H x W x C (channels last): "
+    "did you mean {suggestion}?",
 }
 
 

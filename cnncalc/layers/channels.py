@@ -62,11 +62,18 @@ def explain_shuffle(ctx: LayerContext, computed: Computed) -> list[Line]:
 
 
 def _two_dimensional(ctx: LayerContext) -> tuple[Dim, Dim]:
+    torch_name = "PixelShuffle" if ctx.spec.kind == "pixelshuffle" else "PixelUnshuffle"
+    if not ctx.input.spatial:
+        raise ctx.fail(
+            f"{ctx.spec.kind} needs spatial dims (it moves channels into positions), "
+            f"but its input is a flat vector of {ctx.input.channels}",
+            hint=f"PyTorch's {torch_name} rearranges H x W x C feature maps",
+        )
     if len(ctx.input.spatial) != 2:
         raise ctx.fail(
             f"{ctx.spec.kind} works on 2-D feature maps, but its input {ctx.input} has "
             f"{len(ctx.input.spatial)} spatial dim(s)",
-            hint="PyTorch's PixelShuffle rearranges H x W x C",
+            hint=f"PyTorch's {torch_name} rearranges H x W x C",
         )
     height, width = ctx.input.spatial
     return height, width

@@ -135,8 +135,10 @@ def compute_crop(ctx: LayerContext) -> Computed:
         target = ctx.inputs[1].spatial
         if len(target) != rank:
             raise ctx.fail(
-                f"crop to={spec.target}: '{spec.target}' has {len(target)} spatial dim(s), the input {rank}",
+                f"crop to={spec.target}: '{spec.target}' is {ctx.inputs[1]} with {len(target)} spatial dim(s), "
+                f"but the input {ctx.input} has {rank}",
                 key="to",
+                hint="crop to a feature map of the same rank (a label on a conv or pool output, not after fc)",
             )
         edges: list[tuple[Dim, Dim]] = []
         for axis, (size, wanted) in enumerate(zip(spatial, target, strict=True)):
@@ -163,8 +165,8 @@ def compute_crop(ctx: LayerContext) -> Computed:
     for axis, size in enumerate(sizes):
         if is_positive(size) is False:
             raise ctx.fail(
-                f"crop {edges[axis][0]}:{edges[axis][1]} on {dim_name(rank, axis)} removes all "
-                f"{spatial[axis]} rows (output {size})",
+                f"crop {edges[axis][0]}:{edges[axis][1]} on {dim_name(rank, axis)} removes "
+                f"{edges[axis][0] + edges[axis][1]} of its {spatial[axis]} rows, leaving none",
                 key="P",
                 hint="the crop must leave at least one row",
             )

@@ -13,9 +13,9 @@ NOTE = (
 )
 
 
-def _dims(values: tuple[int, ...] | None) -> str:
+def _dims(values: tuple[int, ...] | None, run: bool = True) -> str:
     if values is None:
-        return "failed"
+        return "failed" if run else "not run"
     return "x".join(map(str, values)) if values else "flat"
 
 
@@ -53,7 +53,7 @@ def render_verify(report: VerifyReport) -> Any:
             str(row.index),
             f"{row.label}: {row.kind}" if row.label else row.kind,
             _dims(row.predicted),
-            _dims(row.measured),
+            _dims(row.measured, row.run),
             row.field,
             row.field_check,
             ("yes" if row.ok else "NO") if row.run else "—",

@@ -189,19 +189,19 @@ CASES = [
     # crops larger than their input
     pytest.param(
         "input 8x8x4\ncrop P=4\n",
-        "2:6: error: crop 4:4 on H removes all 8 rows (output 0) (hint: the crop must leave at least one row)",
+        "2:6: error: crop 4:4 on H removes 8 of its 8 rows, leaving none (hint: the crop must leave at least one row)",
         _empty(lambda: functional.pad(MAP, [-4, -4, -4, -4])),
         id="crop-everything",
     ),
     pytest.param(
         "input 8x8x4\ncrop P=3:5x0\n",
-        "2:6: error: crop 3:5 on H removes all 8 rows (output 0) (hint: the crop must leave at least one row)",
+        "2:6: error: crop 3:5 on H removes 8 of its 8 rows, leaving none (hint: the crop must leave at least one row)",
         _empty(lambda: functional.pad(MAP, [0, 0, -3, -5])),
         id="crop-asymmetric",
     ),
     pytest.param(
         "input 8x8x4\ncrop P=5\n",
-        "2:6: error: crop 5:5 on H removes all 8 rows (output -2) (hint: the crop must leave at least one row)",
+        "2:6: error: crop 5:5 on H removes 10 of its 8 rows, leaving none (hint: the crop must leave at least one row)",
         _raises(RuntimeError, lambda: functional.pad(MAP, [-5, -5, -5, -5]), "non-negative|negative output size"),
         id="crop-more-than-everything",
     ),
@@ -214,7 +214,8 @@ CASES = [
     ),
     pytest.param(
         "input 8x8x4\nx: relu\ny: fc 3\ncrop to=y from=x\n",
-        "4:6: error: crop to=y: 'y' has 0 spatial dim(s), the input 2",
+        "4:6: error: crop to=y: 'y' is 3 with 0 spatial dim(s), but the input 8x8x4 has 2"
+        " (hint: crop to a feature map of the same rank (a label on a conv or pool output, not after fc))",
         _raises(IndexError, lambda: _centre_crop(MAP, torch.zeros(1, 3))),
         id="crop-to-flat",
     ),
@@ -370,15 +371,15 @@ CASES = [
     ),
     pytest.param(
         "input 784\npixelshuffle 2\n",
-        "2:1: error: pixelshuffle works on 2-D feature maps, but its input 784 has 0 spatial dim(s)"
-        " (hint: PyTorch's PixelShuffle rearranges H x W x C)",
+        "2:1: error: pixelshuffle needs spatial dims (it moves channels into positions),"
+        " but its input is a flat vector of 784 (hint: PyTorch's PixelShuffle rearranges H x W x C feature maps)",
         _raises(RuntimeError, lambda: nn.PixelShuffle(2)(FLAT), "at least 3 dimensions"),
         id="pixelshuffle-flat",
     ),
     pytest.param(
         "input 784\npixelunshuffle 2\n",
-        "2:1: error: pixelunshuffle works on 2-D feature maps, but its input 784 has 0 spatial dim(s)"
-        " (hint: PyTorch's PixelShuffle rearranges H x W x C)",
+        "2:1: error: pixelunshuffle needs spatial dims (it moves channels into positions),"
+        " but its input is a flat vector of 784 (hint: PyTorch's PixelUnshuffle rearranges H x W x C feature maps)",
         _raises(RuntimeError, lambda: nn.PixelUnshuffle(2)(FLAT), "at least 3 dimensions"),
         id="pixelunshuffle-flat",
     ),

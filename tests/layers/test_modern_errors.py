@@ -371,15 +371,13 @@ CASES = [
     ),
     pytest.param(
         "input 784\npixelshuffle 2\n",
-        "2:1: error: pixelshuffle needs spatial dims (it moves channels into positions),"
-        " but its input is a flat vector of 784 (hint: PyTorch's PixelShuffle rearranges H x W x C feature maps)",
+        "2:1: error: pixelshuffle needs spatial dims (it moves channels into positions), but its input is a flat vector of 784 (hint: PyTorch's PixelShuffle rearranges H x W x C feature maps)",
         _raises(RuntimeError, lambda: nn.PixelShuffle(2)(FLAT), "at least 3 dimensions"),
         id="pixelshuffle-flat",
     ),
     pytest.param(
         "input 784\npixelunshuffle 2\n",
-        "2:1: error: pixelunshuffle needs spatial dims (it moves channels into positions),"
-        " but its input is a flat vector of 784 (hint: PyTorch's PixelUnshuffle rearranges H x W x C feature maps)",
+        "2:1: error: pixelunshuffle needs spatial dims (it moves channels into positions), but its input is a flat vector of 784 (hint: PyTorch's PixelUnshuffle rearranges H x W x C feature maps)",
         _raises(RuntimeError, lambda: nn.PixelUnshuffle(2)(FLAT), "at least 3 dimensions"),
         id="pixelunshuffle-flat",
     ),

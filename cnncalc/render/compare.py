@@ -35,7 +35,7 @@ def explain(comparison: Comparison) -> str:
     if counted.macs is None:
         return "no compute figure (parameters only, with BN's moving mean and variance)"
     parts = [f"{category}: {signed(delta)}" for category, delta in comparison.differences]
-    text = f"{counted.convention.name} counts " + "; ".join(parts) if parts else "same as " + DEFAULT
+    text = "counts " + "; ".join(parts) if parts else "same MACs as " + DEFAULT
     if counted.convention.name == DEFAULT:
         text = "the default: conv, transposed conv and fc weights"
     return "; ".join([text, *(f"wrong: {flaw}" for flaw in comparison.flaws)])
@@ -44,7 +44,7 @@ def explain(comparison: Comparison) -> str:
 def render_compare(report: Report, comparisons: list[Comparison]) -> RenderableType:
     table = new_table(
         f"cnncalc compare — {report.source}",
-        "counter|version|reported as|>MACs|>FLOPs (2 x MACs)|>vs default|>params|>vs default|what differs",
+        "counter|version|calls it|>MACs|>FLOPs (2 x MACs)|>vs default|>params|>vs default",
     )
     for comparison in comparisons:
         counted = comparison.counted
@@ -59,9 +59,10 @@ def render_compare(report: Report, comparisons: list[Comparison]) -> RenderableT
             signed(comparison.macs_difference) if comparison.macs_difference is not None else "—",
             fmt.number(counted.params),
             signed(comparison.params_difference),
-            explain(comparison),
         )
-    return Group(table, Text("Rules and sources: README, 'Counter conventions'. cnncalc summary --convention NAME"))
+    lines = [f"{c.counted.convention.name}: {explain(c)}" for c in comparisons]
+    lines.append("Each rule and its place in the tool's source: README, section 'cnncalc compare'; per layer: cnncalc summary --convention NAME")
+    return Group(table, Text("\n".join(lines)))
 
 
 def counted_json(counted: Counted) -> dict[str, Any]:

@@ -4,7 +4,7 @@ A convention maps a cnncalc kind (or ``kind:mode`` for ``upsample``) to a :class
 a sum of :class:`Term` s, each a quantity of the analysed layer (``weight_macs``,
 ``output_elements``...) times a whole factor. Kinds a convention does not list count
 nothing. Every rule names the place in the tool's source where it lives; the
-README's "Counter conventions" section is written from these records.
+README's "cnncalc compare" section is written from these records.
 
 The reference networks are PyTorch modules written the way torchvision writes them:
 ``nn.ReLU``/``nn.BatchNorm2d``/``nn.AdaptiveAvgPool2d`` modules, residual sums and

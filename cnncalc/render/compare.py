@@ -61,7 +61,8 @@ def render_compare(report: Report, comparisons: list[Comparison]) -> RenderableT
             signed(comparison.params_difference),
         )
     lines = [f"{c.counted.convention.name}: {explain(c)}" for c in comparisons]
-    lines.append("Each rule and its place in the tool's source: README, section 'cnncalc compare'; per layer: cnncalc summary --convention NAME")
+    lines.append("Each rule and its place in the tool's source: README, section 'cnncalc compare'")
+    lines.append("Per layer: cnncalc summary FILE --convention NAME")
     return Group(table, Text("\n".join(lines)))
 
 

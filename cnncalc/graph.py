@@ -98,7 +98,7 @@ def walk(
             frames.pop()
             if groups is not None and frame.grouped:
                 groups.leave()
-            if around is not None and frame.block is not None:
+            if around is not None and frame.block is not None and not isinstance(frame.block, Block):
                 around(frame.block, False)
             continue
         node = frame.nodes[frame.position]
@@ -111,7 +111,7 @@ def walk(
                 frames.append(_Frame(nodes=node.body, count=1 if once else node.count, block=node, grouped=grouped))
             if groups is not None and grouped:
                 groups.enter(node.name if isinstance(node, Block) else "0")
-            if around is not None:
+            if around is not None and not isinstance(node, Block):  # 'around' hears of repeats only
                 around(node, True)
             continue
         first = _lookup(node.source, frames, node, "from", source) if node.source is not None else current

@@ -177,7 +177,7 @@ CASES = [
     ),
     pytest.param(
         "input 8x8x1\nrelu\n}\n",
-        "3:1: error: '}' without a matching 'repeat N {'",
+        "3:1: error: '}' without a matching 'repeat N {' or 'block NAME {'",
         id="stray-brace",
     ),
     pytest.param(

@@ -81,4 +81,4 @@ def test_cli_memory(run_cli: Callable[..., Any]) -> None:
     document = json.loads(run_cli("summary", "examples/lenet5.arch", "--json", "--dtype", "float16").stdout)
     assert document["memory"]["parameter_bytes"] == 61_706 * 2
     bad = run_cli("summary", "examples/lenet5.arch", "--optimizer", "rmsprop")
-    assert bad.exit_code == 2 and "unknown optimizer 'rmsprop'" in bad.stderr
+    assert bad.exit_code == 2 and "--optimizer: unknown optimizer 'rmsprop'" in bad.stderr

@@ -31,18 +31,18 @@ LONG = {
 ARCHITECTURES = [
     pytest.param(
         "input 8x8x1\n{\nrelu\n}\n",
-        "2:1: error: '{' must follow 'repeat N' (hint: blocks are written 'repeat 3 { ... }')",
+        "2:1: error: '{' must follow 'repeat N' or 'block NAME' (hint: blocks are written 'repeat 3 { ... }' or 'block stem {')",
         id="brace-without-repeat",
     ),
     pytest.param("input 8x8x1\nrepeat 2 {\n}\n", "2:1: error: repeat block is empty", id="empty-repeat"),
     pytest.param(
         "input 8x8x1\nrepeat 3\n",
-        "2:1: error: 'repeat 3' has no block (hint: write 'repeat N {')",
+        "2:1: error: 'repeat 3' has no block (hint: write 'repeat N {' or 'block NAME {')",
         id="repeat-no-block",
     ),
     pytest.param(
         "input 8x8x1\nrepeat 3\nrelu\n",
-        "3:1: error: expected '{' after 'repeat 3' (hint: write 'repeat N {')",
+        "3:1: error: expected '{' after 'repeat 3' (hint: write 'repeat N {' or 'block NAME {')",
         id="repeat-no-brace",
     ),
     pytest.param(

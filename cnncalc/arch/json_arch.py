@@ -142,7 +142,7 @@ class _Reader:
                 name = item.get("name")
                 if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
                     raise here.error(
-                        f"a block needs a \"name\" (letters, digits, '_'), got {json.dumps(name)}",
+                        f"a block needs a name of letters, digits and '_', got {json.dumps(name)}",
                         hint='e.g. {"kind": "block", "name": "layer1", "layers": [...]}',
                     )
                 body = self.layers(item.get("layers"), here, depth + 1, labels)

@@ -88,6 +88,12 @@ def test_block_errors(text: str, message: str) -> None:
 
 
 def test_json_block_errors() -> None:
+    with pytest.raises(ArchError) as error:
+        parse_json('{"input": "4x4x1", "layers": [{"kind": "block", "name": 3, "layers": []}]}', "b.json")
+    assert "a block needs a name of letters, digits and '_', got" in error.value.message
+    with pytest.raises(ArchError) as error:
+        parse_json('{"input": "4x4x1", "layers": [{"kind": "block", "count": 2, "layers": []}]}', "b.json")
+    assert "block takes name and layers, not" in error.value.message
     with pytest.raises(ArchError, match="a block needs a"):
         parse_json('{"input": "4x4x1", "layers": [{"kind": "block", "layers": [{"kind": "relu"}]}]}', "b.json")
 

@@ -168,7 +168,7 @@ def test_columns_and_wide() -> None:
     assert len(titles) == 13 and not note  # every column, lines longer than 60 and never cropped
     assert rows[2]["non-train."] == "0" and rows[2]["input"] == "14×14×6"
     bad = CliRunner().invoke(COMMAND, ["summary", str(ROOT / "examples/lenet5.arch"), "--columns", "layer,flops"])
-    assert bad.exit_code == 2 and "unknown column 'flops'" in bad.stderr
+    assert bad.exit_code == 2 and "--columns: unknown column 'flops'" in bad.stderr
 
 
 def test_the_receptive_field_table_never_cuts_either() -> None:

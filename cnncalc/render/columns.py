@@ -126,9 +126,7 @@ class FixedTable:
 
     def _lines(self, shown: tuple[int, ...]) -> Iterator[Segment]:
         """One format string for every line: each cell padded to its column's width."""
-        pattern = GAP.join(
-            f"{{:{'>' if self.columns[i].right else '<'}{self.widths[i]}}}" for i in shown
-        )
+        pattern = GAP.join(f"{{:{'>' if self.columns[i].right else '<'}{self.widths[i]}}}" for i in shown)
         yield Segment(pattern.format(*(self.columns[i].title for i in shown)).rstrip(), _HEADER)
         yield Segment.line()
         yield Segment(GAP.join("─" * self.widths[i] for i in shown), _RULE)

@@ -10,9 +10,18 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections.abc import Callable
 from fractions import Fraction
 
-_FUNCTIONS = {"floor": math.floor, "ceil": math.ceil, "max": max, "min": min}
+def _floor(*values: Fraction) -> int:
+    return math.floor(values[0])
+
+
+def _ceil(*values: Fraction) -> int:
+    return math.ceil(values[0])
+
+
+_FUNCTIONS: dict[str, Callable[..., Fraction | int]] = {"floor": _floor, "ceil": _ceil, "max": max, "min": min}
 
 
 def evaluate(text: str) -> object:
@@ -29,10 +38,15 @@ def _eval(node: ast.AST) -> object:
         return -_eval(node.operand)  # type: ignore[operator]
     if isinstance(node, ast.BinOp):
         left, right = _eval(node.left), _eval(node.right)
-        operations = {ast.Add: lambda: left + right, ast.Sub: lambda: left - right}  # type: ignore[operator]
-        operations[ast.Mult] = lambda: left * right  # type: ignore[operator]
-        operations[ast.Div] = lambda: left / right  # type: ignore[operator]
-        return operations[type(node.op)]()
+        assert isinstance(left, Fraction) and isinstance(right, Fraction), ast.dump(node)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            return left / right
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS:
         values = [_eval(a) for a in node.args]
         return Fraction(_FUNCTIONS[node.func.id](*values))

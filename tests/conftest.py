@@ -41,7 +41,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
             "but CNNCALC_REQUIRE_ORACLE=1: " + ", ".join(missing[:5]),
             red=True,
         )
-        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        session = terminalreporter._session
+        if session is not None:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -8,6 +8,7 @@ counts 2 per weight multiply-accumulate and no bias — so MACs = flops / 2.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,20 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 torch.set_num_threads(1)
 
+__all__ = [
+    "AVGPOOL",
+    "BATCHNORM",
+    "CONV",
+    "DECONV",
+    "MAXPOOL",
+    "FlopCounterMode",
+    "Measured",
+    "functional",
+    "measure",
+    "nn",
+    "torch",
+]
+
 
 @dataclass
 class Measured:
@@ -26,7 +41,7 @@ class Measured:
     flops: int
 
 
-def _channels_last(shape: torch.Size) -> list[int]:
+def _channels_last(shape: Any) -> list[int]:
     dims = list(shape)[1:]  # drop the batch
     return [*dims[1:], dims[0]]
 

@@ -187,7 +187,7 @@ def test_field_equals_gradient_support(case: tuple[int, list[Layer]], data: st.D
 
 def support(x: Any, y: Any, index: Sequence[int]) -> tuple[list[int], list[int]]:
     """Rows and columns of the input that output ``index`` (channel, row, column) depends on."""
-    y[(0, *index)].backward()
+    y[tuple([0, *index])].backward()
     assert x.grad is not None
     touched = (x.grad[0] != 0).any(dim=0)
     return (

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import cnncalc.geometry as geometry_module
 import cnncalc.layers.conv as conv_module
 import cnncalc.receptive as receptive_module
 from cnncalc import parse
@@ -43,7 +44,7 @@ def test_every_zoo_model_verifies(name: str) -> None:
 
 
 def test_wrong_output_size_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = conv_module.conv_output_size
+    real = geometry_module.conv_output_size
     monkeypatch.setattr(conv_module, "conv_output_size", lambda *args: real(*args) + 1)
     report = verify(parse("input 16x16x1\nconv K=1 F=3\nrelu\n", "t.arch"))
     assert not report.ok
@@ -55,6 +56,7 @@ def test_wrong_receptive_field_is_caught(monkeypatch: pytest.MonkeyPatch) -> Non
 
     def one_too_wide(field: Any, window: Any) -> Any:
         out = real(field, window)
+        assert isinstance(out, Field)
         return Field(size=tuple(s + 1 for s in out.size), jump=out.jump, padding=out.padding)
 
     monkeypatch.setattr("cnncalc.receptive.apply_window", one_too_wide)
@@ -105,7 +107,7 @@ def test_cli_exit_codes_and_json(run_cli: Callable[..., Any], tmp_path: Path, mo
     assert document["schema"] == "cnncalc.verify/1" and document["ok"] is True
     table = run_cli("verify", str(ROOT / "examples" / "lenet5.arch"))
     assert "channels collapsed to one per layer" in table.stdout and "all 10 layers agree" in table.stdout
-    real = conv_module.conv_output_size
+    real = geometry_module.conv_output_size
     monkeypatch.setattr(conv_module, "conv_output_size", lambda *args: real(*args) + 1)
     bad = run_cli("verify", str(ROOT / "examples" / "lenet5.arch"))
     assert bad.exit_code == 3

@@ -99,7 +99,9 @@ def test_stdin_and_json_architecture_give_the_same_numbers(run_cli: Callable[...
         }
     )
     from_json = json.loads(run_cli("summary", "-", "--json", stdin=as_json).stdout)
-    strip = lambda doc: [{k: v for k, v in layer.items() if k != "line"} for layer in doc["layers"]]  # noqa: E731
+    def strip(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in layer.items() if k != "line"} for layer in doc["layers"]]
+
     assert strip(from_stdin) == strip(from_json)
     assert from_stdin["totals"] == from_json["totals"]
 

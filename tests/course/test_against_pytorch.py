@@ -30,7 +30,7 @@ TORCH = {
     st.sampled_from(sorted(TORCH)),
     st.lists(st.fractions(-8, 8, max_denominator=4) | st.sampled_from([0, 6]), min_size=1, max_size=6),
 )
-def test_activation_values_and_derivatives(name: str, values: list[Fraction]) -> None:
+def test_activation_values_and_derivatives(name: str, values: list[int | Fraction]) -> None:
     result = activate(name, values)
     alpha, beta = float(result.alpha), float(result.beta)
     x = torch.tensor([float(v) for v in values], dtype=torch.float64, requires_grad=True)
@@ -59,7 +59,7 @@ def test_binary_cross_entropy(pairs: list[tuple[int, Fraction]]) -> None:
     st.lists(st.tuples(st.lists(st.integers(1, 9), min_size=3, max_size=3), st.integers(0, 2)), min_size=1, max_size=4)
 )
 def test_categorical_cross_entropy(rows: list[tuple[list[int], int]]) -> None:
-    predictions = [[Fraction(v, sum(weights)) for v in weights] for weights, _ in rows]
+    predictions: list[list[int | Fraction]] = [[Fraction(v, sum(weights)) for v in weights] for weights, _ in rows]
     ours = categorical_cross_entropy([[index] for _, index in rows], predictions).mean
     log_p = torch.tensor([[float(p) for p in row] for row in predictions], dtype=torch.float64).log()
     theirs = functional.nll_loss(log_p, torch.tensor([index for _, index in rows]))

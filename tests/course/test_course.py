@@ -99,7 +99,9 @@ vectors = st.lists(st.integers(-5, 5), min_size=3, max_size=3)
 
 
 @given(vectors, vectors, vectors, st.fractions(0, 2, max_denominator=10))
-def test_triplet_loss_is_never_negative(a: list[int], p: list[int], n: list[int], margin: Fraction) -> None:
+def test_triplet_loss_is_never_negative(
+    a: list[int | Fraction], p: list[int | Fraction], n: list[int | Fraction], margin: Fraction
+) -> None:
     result = triplet([a], [p], [n], margin)
     assert result.mean >= 0
     expected = max(

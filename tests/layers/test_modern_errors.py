@@ -183,7 +183,7 @@ CASES = [
     pytest.param(
         "input 8x8x4\npixelshuffle\n",
         "2:1: error: pixelshuffle needs its factor (hint: write e.g. 'pixelshuffle 2')",
-        _raises(TypeError, lambda: nn.PixelShuffle()),  # type: ignore[call-arg]
+        _raises(TypeError, lambda: nn.PixelShuffle()),
         id="pixelshuffle-no-factor",
     ),
     # crops larger than their input
@@ -385,7 +385,7 @@ CASES = [
     pytest.param(
         "input 8x8x4\nleakyrelu alpha=abc\n",
         "2:17: error: alpha must be a decimal number like 0.1, got 'abc'",
-        _raises(TypeError, lambda: nn.LeakyReLU("abc")(MAP)),  # type: ignore[arg-type]
+        _raises(TypeError, lambda: nn.LeakyReLU("abc")(MAP)),
         id="alpha-word",
     ),
 ]

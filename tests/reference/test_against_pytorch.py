@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnncalc.reference import Tensor, conv, deconv, pool
+from cnncalc.reference import Number, Tensor, conv, deconv, pool
 from tests.oracle import functional, torch
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -57,8 +57,8 @@ def make_input(data: st.DataObject, s: dict[str, Any]) -> Tensor:
     count = 1
     for d in s["spatial"]:
         count *= d
-    planes = tuple(
-        data.draw(st.lists(st.integers(-5, 5), min_size=count, max_size=count)) for _ in range(s["channels"])
+    planes: tuple[list[Number], ...] = tuple(
+        list(data.draw(st.lists(st.integers(-5, 5), min_size=count, max_size=count))) for _ in range(s["channels"])
     )
     return Tensor(tuple(s["spatial"]), s["channels"], planes)
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cnncalc import analyze, parse
 from cnncalc.errors import ShapeError
-from cnncalc.reference import Tensor, conv, deconv, pool
+from cnncalc.reference import Number, Tensor, conv, deconv, pool
 from cnncalc.reference.ops import activation, adaptive_pool
 
 EDGE_IMAGE = [
@@ -186,8 +186,8 @@ def test_reference_shape_equals_formula(case: tuple[list[int], str, dict[str, ob
             stride=window.stride,
             padding=resolved,
             dilation=window.dilation,
-            output_padding=c["extra"],
-        )  # type: ignore[arg-type]
+            output_padding=c["extra"],  # type: ignore[arg-type]
+        )
     else:
         out = pool(
             x,
@@ -216,7 +216,8 @@ def _ones(shape: list[int]) -> object:
 def test_packed_integer_path_equals_plain_dot_products(values: list[int], weights: list[int]) -> None:
     """Three filters over two channels of a 6-long signal: the packed (integer) path must
     give exactly the sums a plain dot product gives, for huge and negative numbers too."""
-    x = Tensor((6,), 2, (values[:6], values[6:]))
+    planes: tuple[list[Number], ...] = (list(values[:6]), list(values[6:]))
+    x = Tensor((6,), 2, planes)
     weight = [[weights[(k * 2 + c) * 4 : (k * 2 + c) * 4 + 4] for c in range(2)] for k in range(3)]
     out = conv(x, weight, (4,), stride=(1,), padding=((1, 1),), dilation=(1,))
     for k in range(3):

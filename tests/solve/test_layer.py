@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.one_layer import LayerOptions, analyze_layer
-from cnncalc.solve.layer import LayerProblem, solve_layer
+from cnncalc.solve.layer import LayerFamily, LayerProblem, solve_layer
 from cnncalc.solve.search import Interval, monotone_solve
 from tests.solve import solve_json as _solve
 
@@ -45,7 +45,7 @@ def pipeline_output(problem: LayerProblem) -> int | None:
 
 @st.composite
 def problems(draw: st.DrawFn) -> tuple[LayerProblem, str, int]:
-    family = draw(st.sampled_from(["conv", "pool", "deconv"]))
+    family: LayerFamily = draw(st.sampled_from(["conv", "pool", "deconv"]))
     values = {
         "I": draw(st.integers(1, 60)),
         "F": draw(st.integers(1, 7)),
@@ -82,7 +82,8 @@ def problems(draw: st.DrawFn) -> tuple[LayerProblem, str, int]:
     if unknown == "P":
         posed = replace(posed, Ps=None, Pe=None, symmetric_unknown=True)
     else:
-        posed = replace(posed, **{unknown: None})
+        unknowns: dict[str, Any] = {unknown: None}
+        posed = replace(posed, **unknowns)
     return posed, unknown, true_value
 
 

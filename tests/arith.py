@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 
+
 def _floor(*values: Fraction) -> int:
     return math.floor(values[0])
 

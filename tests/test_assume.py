@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnncalc.analysis import analyze
+from cnncalc.arch.source import load
 from cnncalc.assume import Progression, parse_assumptions, restate
 from cnncalc.dims import symbol
 from cnncalc.errors import UsageError
-from cnncalc.arch.source import load
 
 
 def test_progressions() -> None:

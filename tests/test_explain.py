@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnncalc.analysis import analyze
-from cnncalc.errors import CnncalcError
-from cnncalc.worked_solution import Working, explain_report, explain_row
-from cnncalc.formula import Line
-from cnncalc.render.worked_solution import render
-from cnncalc.one_layer import SOURCE, LayerOptions, analyze_layer
 from cnncalc.arch.source import load
+from cnncalc.errors import CnncalcError
+from cnncalc.formula import Line
+from cnncalc.one_layer import SOURCE, LayerOptions, analyze_layer
+from cnncalc.render.worked_solution import render
+from cnncalc.worked_solution import Working, explain_report, explain_row
 from tests.arith import evaluate, value_of
 from tests.conftest import ROOT
 

@@ -20,9 +20,9 @@ import cnncalc.geometry as geometry_module
 import cnncalc.layers.conv as conv_module
 import cnncalc.receptive as receptive_module
 from cnncalc import parse
+from cnncalc.arch.source import load
 from cnncalc.errors import ShapeError
 from cnncalc.receptive import Field
-from cnncalc.arch.source import load
 from cnncalc.verify import verify
 from cnncalc.zoo import zoo_names
 from tests.conftest import ROOT

@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.analysis import analyze
+from cnncalc.arch.source import decode, parse_text
 from cnncalc.errors import CnncalcError
 from cnncalc.render.json_report import dumps, summary_json
 from cnncalc.render.table import render_summary
-from cnncalc.arch.source import decode, parse_text
 from tests.conftest import COMMAND, ROOT
 
 SCALE = int(os.environ.get("CNNCALC_FUZZ_SCALE", "1"))

@@ -19,9 +19,9 @@ from xml.etree import ElementTree
 
 import pytest
 
+from cnncalc.arch.source import load
 from cnncalc.diagram import Layout, layout, shape_text
 from cnncalc.render.svg import render_svg
-from cnncalc.arch.source import load
 from tests.conftest import ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"

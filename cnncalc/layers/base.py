@@ -98,6 +98,9 @@ class LayerKind:
     aliases: tuple[str, ...] = ()
     keys: frozenset[str] = frozenset()
     required: frozenset[str] = frozenset()
+    #: what a key means when it is left out, as it would be written (``S`` of pooling is ``F``: the
+    #: window); a conformance test writes each one out and requires the same numbers
+    defaults: tuple[tuple[str, str], ...] = ()
     positional: Positional = "none"
     flags: frozenset[str] = frozenset()
     explain: Explain | None = None

@@ -227,6 +227,7 @@ def run_deconv(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor
 KINDS = (
     LayerKind(
         name="conv",
+        defaults=(("S", "1"), ("P", "0"), ("D", "1"), ("G", "1"), ("bias", "yes"), ("trainable", "yes")),
         aliases=("conv1d", "conv2d", "conv3d"),
         keys=_WINDOW_KEYS | {"K", "G"},
         required=frozenset({"K", "F"}),
@@ -242,6 +243,7 @@ KINDS = (
     ),
     LayerKind(
         name="dwconv",
+        defaults=(("S", "1"), ("P", "0"), ("D", "1"), ("M", "1"), ("bias", "yes"), ("trainable", "yes")),
         aliases=("depthwise",),
         keys=_WINDOW_KEYS | {"M"},
         required=frozenset({"F"}),
@@ -257,6 +259,7 @@ KINDS = (
     ),
     LayerKind(
         name="deconv",
+        defaults=(("S", "1"), ("P", "0"), ("OP", "0"), ("D", "1"), ("G", "1"), ("bias", "yes"), ("trainable", "yes")),
         aliases=("convtranspose", "convt"),
         keys=_WINDOW_KEYS | {"K", "G", "OP"},
         required=frozenset({"K", "F"}),

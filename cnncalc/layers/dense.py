@@ -81,6 +81,7 @@ def caption_fc(spec: LayerSpec, window: Window | None, output: Shape) -> str:
 KINDS = (
     LayerKind(
         name="fc",
+        defaults=(("bias", "yes"), ("trainable", "yes")),
         aliases=("dense", "linear"),
         keys=frozenset({"bias", "trainable"}),
         positional="units",

@@ -57,6 +57,7 @@ def same_shape_kind(
     *,
     keys: frozenset[str] = frozenset(),
     aliases: tuple[str, ...] = (),
+    defaults: tuple[tuple[str, str], ...] = (),
     example: str | None = None,
 ) -> LayerKind:
     """Factory for every kind that leaves the shape, the params and the receptive field alone."""
@@ -64,6 +65,7 @@ def same_shape_kind(
         name=name,
         aliases=aliases,
         keys=keys,
+        defaults=defaults,
         compute=compute_same_shape,
         explain=explain_same_shape,
         receptive=keep_field,
@@ -101,6 +103,7 @@ KINDS = (
         "leakyrelu",
         "leaky ReLU with negative slope alpha (default 0.01)",
         keys=frozenset({"alpha"}),
+        defaults=(("alpha", "0.01"),),
         aliases=("leaky_relu",),
         example="leakyrelu alpha=0.1",
     ),

@@ -135,6 +135,7 @@ _norm = partial(LayerKind, receptive=keep_field, reference=run_unchanged, draw="
 KINDS = (
     _norm(
         name="bn",
+        defaults=(("scale", "yes"), ("center", "yes"), ("trainable", "yes")),
         summary="batch normalization over channels: 2C trainable + 2C running statistics (Keras scale=no, center=no)",
         example="bn",
         aliases=("batchnorm", "batchnormalization"),
@@ -145,6 +146,7 @@ KINDS = (
     ),
     _norm(
         name="layernorm",
+        defaults=(("bias", "yes"), ("trainable", "yes")),
         summary="layer normalization over the channels at each position (LayerNorm(C), ConvNeXt's LayerNorm2d): 2C",
         example="layernorm",
         aliases=("layer_norm",),

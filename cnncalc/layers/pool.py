@@ -153,6 +153,7 @@ def caption_adaptive(spec: LayerSpec, window: Window | None, output: Shape) -> s
 KINDS = (
     LayerKind(
         name="maxpool",
+        defaults=(("S", "F"), ("P", "0"), ("D", "1")),
         keys=frozenset({"F", "S", "P", "D"}),
         required=frozenset({"F"}),
         flags=frozenset({"ceil"}),
@@ -167,6 +168,7 @@ KINDS = (
     ),
     LayerKind(
         name="avgpool",
+        defaults=(("S", "F"), ("P", "0")),
         keys=frozenset({"F", "S", "P"}),
         required=frozenset({"F"}),
         flags=frozenset({"ceil"}),

@@ -237,6 +237,7 @@ KINDS = (
         name="upsample",
         aliases=("interpolate", "resize", "upsampling"),
         keys=frozenset({"factor", "size", "mode"}),
+        defaults=(("mode", "nearest"),),
         compute=compute_upsample,
         explain=explain_upsample,
         receptive=undefined_field,

@@ -29,6 +29,7 @@ class KeyInfo:
     name: str
     alias: str | None
     required: bool
+    default: str | None  # what it means when left out, as written
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -49,10 +50,10 @@ class KindInfo:
 _KEY_ORDER = {key.name: index for index, key in enumerate(KEYS)}
 
 
-def _key(name: str, required: bool) -> KeyInfo:
+def _key(name: str, required: bool, default: str | None) -> KeyInfo:
     definition = KEY_SPELLINGS.get(name)
     spellings = [] if definition is None else [s for s in (definition.name, definition.alias) if s and s != name]
-    return KeyInfo(name=name, alias=spellings[0] if spellings else None, required=required)
+    return KeyInfo(name=name, alias=spellings[0] if spellings else None, required=required, default=default)
 
 
 def describe_kind(kind: LayerKind) -> KindInfo:
@@ -62,7 +63,7 @@ def describe_kind(kind: LayerKind) -> KindInfo:
         name=kind.name,
         aliases=tuple(kind.aliases),
         summary=kind.summary,
-        keys=tuple(_key(k, k in kind.required) for k in keys),
+        keys=tuple(_key(k, k in kind.required, dict(kind.defaults).get(k)) for k in keys),
         flags=tuple(sorted(kind.flags)),
         positional=None if kind.positional == "none" else kind.positional,
         example=lines[-1] if lines else "",
@@ -84,7 +85,9 @@ def kinds_json(kinds: Iterable[KindInfo]) -> dict[str, Any]:
                 "name": kind.name,
                 "aliases": list(kind.aliases),
                 "summary": kind.summary,
-                "keys": [{"name": k.name, "alias": k.alias, "required": k.required} for k in kind.keys],
+                "keys": [
+                    {"name": k.name, "alias": k.alias, "required": k.required, "default": k.default} for k in kind.keys
+                ],
                 "flags": list(kind.flags),
                 "positional": kind.positional,
                 "example": kind.example,
@@ -100,7 +103,8 @@ def _keys_text(kind: KindInfo) -> str:
     """``<units> K/filters* F/kernel* S/stride bias [ceil]``: ``*`` marks a required key."""
     words = [f"<{kind.positional}>"] if kind.positional else []
     for key in kind.keys:
-        words.append(key.name + (f"/{key.alias}" if key.alias else "") + ("*" if key.required else ""))
+        written = key.name + (f"/{key.alias}" if key.alias else "") + ("*" if key.required else "")
+        words.append(written + (f"={key.default}" if key.default is not None else ""))
     words += [f"[{flag}]" for flag in kind.flags]
     return " ".join(words) or "—"
 
@@ -115,5 +119,8 @@ def render_kinds(kinds: Iterable[KindInfo]) -> RenderableType:
     for kind in kinds:
         cells = (kind.name, ", ".join(kind.aliases), _keys_text(kind), kind.example, kind.summary)
         table.add_row(*(Text(cell) for cell in cells))  # Text: '[ceil]' is not markup
-    legend = "keys: K/filters is K or its long name filters; * required; [flag] a bare word; <units> a positional value"
+    legend = (
+        "keys: K/filters is K or its long name filters; * required; =value the default;"
+        " [flag] a bare word; <units> a positional value"
+    )
     return Group(table, Text(legend))

@@ -47,9 +47,9 @@ def test_keys_carry_their_long_names(run_cli: Callable[..., Any]) -> None:
             spellings = {definition.name, definition.alias} - {None, key["name"]} if definition else set()
             assert key["alias"] == (spellings.pop() if spellings else None), (kind["name"], key)
     conv = next(kind for kind in _kinds(run_cli)["kinds"] if kind["name"] == "conv")
-    assert {"name": "K", "alias": "filters", "required": True} in conv["keys"]
-    assert {"name": "F", "alias": "kernel", "required": True} in conv["keys"]
-    assert {"name": "S", "alias": "stride", "required": False} in conv["keys"]
+    assert {"name": "K", "alias": "filters", "required": True, "default": None} in conv["keys"]
+    assert {"name": "F", "alias": "kernel", "required": True, "default": None} in conv["keys"]
+    assert {"name": "S", "alias": "stride", "required": False, "default": "1"} in conv["keys"]
 
 
 def test_every_listed_example_parses_and_analyses(run_cli: Callable[..., Any]) -> None:
@@ -86,9 +86,9 @@ def test_a_new_registry_entry_appears_without_touching_the_command(
     assert listed["name"] == "zzconv" and listed["aliases"] == ["zz"]
     in_key_table_order = [key.name for key in KEYS if key.name in {"K", "F", "OP"}]
     assert [key["name"] for key in listed["keys"]] == [*in_key_table_order, "brandnew"]
-    assert {"name": "OP", "alias": "output_padding", "required": False} in listed["keys"]
-    assert {"name": "K", "alias": "filters", "required": True} in listed["keys"]
-    assert {"name": "brandnew", "alias": None, "required": False} in listed["keys"]
+    assert {"name": "OP", "alias": "output_padding", "required": False, "default": None} in listed["keys"]
+    assert {"name": "K", "alias": "filters", "required": True, "default": None} in listed["keys"]
+    assert {"name": "brandnew", "alias": None, "required": False, "default": None} in listed["keys"]
     assert listed["flags"] == ["ceil"]
     assert listed["example"] == "zzconv K=2 F=3" and listed["example_lines"] == ["x: relu", "zzconv K=2 F=3"]
     assert "zzconv" in run_cli("kinds").stdout

@@ -59,8 +59,11 @@ def _ours_by_group(report: Report, tool: str) -> dict[str, int]:
     return {k: v for k, v in sums.items() if v}
 
 
-def check(tool: str, model: Any, report: Report) -> None:
-    """Run ``tool`` on ``model`` (input: the report's) and require cnncalc's convention figures."""
+def check(tool: str, model: Any, report: Report, *, per_layer: bool = False) -> None:
+    """Run ``tool`` on ``model`` (input: the report's) and require cnncalc's convention figures.
+
+    With ``per_layer`` (modules defined in the order they run, one per counted layer) the
+    non-zero figures of thop and torchinfo must also equal cnncalc's layer by layer."""
     spatial = report.input_shape.spatial
     shape = (int(report.input_shape.channels), *(int(d) for d in spatial))
     measured = TOOLS[tool](model, shape)
@@ -73,3 +76,5 @@ def check(tool: str, model: Any, report: Report) -> None:
     if theirs:
         assert _ours_by_group(report, tool) == theirs, f"{tool}: per-kind sums differ"
     assert (counted.macs, counted.params) == (measured.macs, measured.params), f"{tool}: totals differ"
+    if per_layer and tool in ("thop", "torchinfo"):
+        assert [int(row.macs) for row in counted.rows if row.macs] == measured.per_layer, f"{tool}: layers differ"

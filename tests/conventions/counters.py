@@ -30,6 +30,8 @@ class Measured:
     params: int
     #: the tool's count per module class name (where the tool reports per module)
     by_module: dict[str, int] = field(default_factory=dict)
+    #: the tool's non-zero count of each leaf module, in the order the tool lists them (thop, torchinfo)
+    per_layer: list[int] = field(default_factory=list)
 
 
 def _input(shape: tuple[int, ...]) -> Any:
@@ -88,6 +90,7 @@ def thop(model: Any, shape: tuple[int, ...]) -> Measured:
         warnings.simplefilter("ignore")
         macs, params, layers = profile(model, inputs=(_input(shape),), verbose=False, ret_layer_info=True)
     by_module: dict[str, int] = defaultdict(int)
+    per_layer: list[int] = []
 
     def walk(prefix: str, tree: dict[str, Any]) -> None:
         for name, (ops, _params, children) in tree.items():
@@ -96,9 +99,12 @@ def thop(model: Any, shape: tuple[int, ...]) -> Measured:
                 walk(path, children)
             else:
                 by_module[names[path]] += int(ops)
+                per_layer.append(int(ops))
 
     walk("", layers)
-    return Measured(macs=int(macs), params=int(params), by_module=dict(by_module))
+    return Measured(
+        macs=int(macs), params=int(params), by_module=dict(by_module), per_layer=[v for v in per_layer if v]
+    )
 
 
 def torchinfo(model: Any, shape: tuple[int, ...]) -> Measured:
@@ -106,10 +112,17 @@ def torchinfo(model: Any, shape: tuple[int, ...]) -> Measured:
     model = _cpu(model)
     stats = summary(model, input_size=(1, *shape), device="cpu", verbose=0)
     by_module: dict[str, int] = defaultdict(int)
+    per_layer: list[int] = []
     for layer in stats.summary_list:
         if layer.is_leaf_layer:
             by_module[layer.class_name] += layer.macs
-    return Measured(macs=int(stats.total_mult_adds), params=int(stats.total_params), by_module=dict(by_module))
+            per_layer.append(int(layer.macs))
+    return Measured(
+        macs=int(stats.total_mult_adds),
+        params=int(stats.total_params),
+        by_module=dict(by_module),
+        per_layer=[v for v in per_layer if v],
+    )
 
 
 TOOLS: dict[str, Callable[[Any, tuple[int, ...]], Measured]] = {

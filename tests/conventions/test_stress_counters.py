@@ -2,7 +2,8 @@
 written by hand: transposed convs (grouped, output padding, no bias), dilated/grouped/depthwise
 convs, a squeeze-and-excitation block, upsampling (nearest, bilinear), pooling with ``ceil``,
 GroupNorm, softmax, 1-D layers. Every counter is run on the module; cnncalc's ``--convention``
-figures must equal its total MACs and parameters, and its sums per layer kind.
+figures must equal its total MACs and parameters, its sums per layer kind and, for thop and
+torchinfo (which report per module), every layer's figure in order.
 """
 
 from __future__ import annotations
@@ -201,4 +202,4 @@ CASES: dict[str, tuple[str, Any]] = {
 def test_stress_architecture(case: str, tool: str) -> None:
     text, module = CASES[case]
     report = analyze(parse_text("\n".join(line.strip() for line in text.splitlines()), case))
-    check(tool, module(), report)
+    check(tool, module(), report, per_layer=True)

@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 
 
 def _document(run_cli: Callable[..., Any], *args: str) -> dict[str, Any]:
-    return json.loads(run_cli(*args, "--json").stdout)
+    document: dict[str, Any] = json.loads(run_cli(*args, "--json").stdout)
+    return document
 
 
 @pytest.mark.parametrize("source", ["examples/lenet5.arch", "examples/residual_block.arch", "zoo:resnet18"])

@@ -78,9 +78,7 @@ def measure(model: Any, spatial: tuple[int, ...], channels: int = 3) -> Measured
         outputs = [_channels_last(v.shape) for v in y]
     else:
         outputs = [_channels_last(y.shape)]
-    running = sum(
-        b.numel() for n, b in model.named_buffers() if n.endswith(("running_mean", "running_var"))
-    )
+    running = sum(b.numel() for n, b in model.named_buffers() if n.endswith(("running_mean", "running_var")))
     return Measured(
         outputs=outputs,
         trainable_params=sum(p.numel() for p in model.parameters()),

@@ -62,5 +62,3 @@ def rows(text: str, what: str) -> list[list[Exact]]:
     if not batch:
         raise UsageError(f"{what} is empty")
     return batch
-
-

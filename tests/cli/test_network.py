@@ -99,6 +99,7 @@ def test_stdin_and_json_architecture_give_the_same_numbers(run_cli: Callable[...
         }
     )
     from_json = json.loads(run_cli("summary", "-", "--json", stdin=as_json).stdout)
+
     def strip(doc: dict[str, Any]) -> list[dict[str, Any]]:
         return [{k: v for k, v in layer.items() if k != "line"} for layer in doc["layers"]]
 

@@ -16,7 +16,7 @@ import typer
 from typer.models import CommandInfo
 
 from cnncalc.cli import compare, course, io, network, one_layer, reference
-from cnncalc.cli.app import app, new_app
+from cnncalc.cli.app import app, closed_stdout, new_app
 
 #: the order ``cnncalc --help`` lists the commands in, then the groups (others go last)
 HELP_ORDER = (
@@ -80,7 +80,10 @@ def lean_app(args: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point."""
-    lean_app(sys.argv[1:])(prog_name="cnncalc")
+    try:
+        lean_app(sys.argv[1:])(prog_name="cnncalc")
+    except BrokenPipeError:  # help or output cut short by `| head`
+        closed_stdout()
 
 
 __all__ = ["app", "command_name", "compare", "course", "io", "lean_app", "main", "network", "one_layer", "reference"]

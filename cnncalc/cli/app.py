@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -36,6 +36,18 @@ def _is_cli_exception(error: BaseException) -> bool:
     return any(cls.__module__.split(".")[0] in ("typer", "click") for cls in type(error).__mro__)
 
 
+#: the shell's status for a process whose output pipe was closed (128 + SIGPIPE)
+CLOSED_PIPE = 141
+
+
+def closed_stdout() -> NoReturn:
+    """Exit quietly after the reader closed the pipe; stdout goes to /dev/null so that the
+    interpreter's final flush does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(CLOSED_PIPE)
+
+
 class Group(TyperGroup):
     """The top-level group: runs the command and turns every error into its exit code."""
 
@@ -47,6 +59,8 @@ class Group(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except ChecksFailed:
             raise typer.Exit(VERIFY_FAILED) from None
+        except BrokenPipeError:  # the reader went away (| head): stop quietly, as shell tools do
+            closed_stdout()
         except RecursionError:
             typer.echo("error: the input nests too deeply to process", err=True)
             raise typer.Exit(1) from None

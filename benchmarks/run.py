@@ -315,7 +315,7 @@ SECTIONS: list[tuple[str, Callable[[int], list[Row]]]] = [
     ("reference implementation (issue 4)", reference_speed),
     ("verify (issue 4)", verify_time),
     ("the modern vocabulary (issue 13)", modern_models),
-    ("the summary table", summary_table),
+    ("the summary table (issue 14)", summary_table),
 ]
 
 

@@ -24,7 +24,9 @@ EXAMPLES_FOR_ONNX = {
 }
 
 
-@pytest.mark.parametrize("source", EXAMPLES)
+@pytest.mark.parametrize(
+    "source", [pytest.param(s, marks=pytest.mark.slow) if "c3d" in s else s for s in EXAMPLES]
+)  # the 3-D video net takes ~5 s to export
 def test_examples(source: str) -> None:
     assert_same_summary(*round_trip(load(str(ROOT / source)))[:2])
 

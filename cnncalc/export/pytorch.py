@@ -96,7 +96,7 @@ def _module(
         "",
         "",
         'if __name__ == "__main__":',
-        f"    model = {cls}().eval()",
+        f"    model = {cls}().train(False)  # inference mode",
         "    with torch.no_grad():",
         "        print(model(torch.randn(1, *INPUT_SIZE)))",
         "",

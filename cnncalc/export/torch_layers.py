@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cnncalc.analysis import LayerRow
-from cnncalc.errors import UsageError
 from cnncalc.export.naming import Namer, integer, literal
 from cnncalc.model import LayerSpec, Shape
 
@@ -94,11 +93,8 @@ class Emit:
         return f"self.{name}"
 
     def nd(self, what: str) -> int:
-        if not 1 <= self.rank <= 3:
-            raise UsageError(
-                f"line {self.spec.line}: PyTorch has no {what} for {self.rank} spatial dims",
-                hint="PyTorch's layers are 1-D, 2-D or 3-D",
-            )
+        """The spatial rank of a layer that needs one: 1, 2 or 3 (the analysis refuses others)."""
+        assert 1 <= self.rank <= 3, f"{what} on {self.rank} spatial dims"
         return self.rank
 
     def pads(self) -> list[tuple[int, int]]:

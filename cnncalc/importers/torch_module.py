@@ -65,7 +65,7 @@ def import_torch_module(model: Any, input_size: tuple[int, ...], source: str = "
 
     if not isinstance(model, torch.nn.Module):
         raise UsageError(f"{source} is a {type(model).__name__}, not a torch.nn.Module")
-    model = model.eval()
+    model = model.train(False)  # inference mode: BatchNorm uses its statistics, dropout is off
     example = torch.zeros(1, *input_size)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.onnx"

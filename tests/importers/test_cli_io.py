@@ -25,7 +25,7 @@ def test_export_writes_a_module(run_cli: Any, tmp_path: Path) -> None:
 def test_export_unknown_target(run_cli: Any) -> None:
     result = run_cli("export", "zoo:lenet5", "--to", "caffe")
     assert result.exit_code == 2
-    assert "unknown target" in result.stderr
+    assert "--to 'caffe': unknown target" in result.stderr
 
 
 def test_export_symbolic_input(run_cli: Any) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,10 @@ def check(arch: Arch) -> str:
     exec(compile(source, "<keras export>", "exec"), module.__dict__)
     model = module.build_model()
     totals = analyze(arch).totals
-    count = lambda weights: sum(int(np.prod(w.shape)) for w in weights)  # noqa: E731
+
+    def count(weights: Any) -> int:
+        return sum(int(np.prod(w.shape)) for w in weights)
+
     assert count(model.trainable_weights) == totals.trainable_params
     assert count(model.non_trainable_weights) == totals.non_trainable_params
     outputs = model.outputs if isinstance(model.outputs, list) else [model.outputs]

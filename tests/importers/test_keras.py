@@ -22,7 +22,10 @@ layers = keras.layers
 
 def keras_counts(model: Any) -> tuple[int, int]:
     """What model.summary() prints as trainable and non-trainable params."""
-    count = lambda weights: sum(int(w.numpy().size) for w in weights)  # noqa: E731
+
+    def count(weights: Any) -> int:
+        return sum(int(w.numpy().size) for w in weights)
+
     return count(model.trainable_weights), count(model.non_trainable_weights)
 
 

@@ -11,7 +11,7 @@ nn = torch.nn
 F = torch.nn.functional
 
 
-class Block(nn.Module):
+class Block(nn.Module):  # type: ignore[name-defined]
     def __init__(self, channels: int) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
@@ -24,7 +24,7 @@ class Block(nn.Module):
         return F.relu(x + self.bn2(self.conv2(y)))
 
 
-class Tiny(nn.Module):
+class Tiny(nn.Module):  # type: ignore[name-defined]
     """A stem, three residual blocks, squeeze-and-excitation, a head: exercises labels and repeat."""
 
     def __init__(self) -> None:

@@ -84,7 +84,12 @@ def test_slower_zoo_models_at_a_small_input(name: str, tool: str) -> None:
 #: channels-last tensors (torchinfo counts a Linear once per sample, fvcore calls them linear);
 #: Inception v3: F.max_pool2d/F.avg_pool2d in its branches beside pooling modules in its stem.
 KNOWN_GAPS = {
-    **{(f"convnext_{size}", tool) for size in ("tiny", "small", "base", "large") for tool in TOOLS if tool != "torchvision"},
+    *{
+        (f"convnext_{size}", tool)
+        for size in ("tiny", "small", "base", "large")
+        for tool in TOOLS
+        if tool != "torchvision"
+    },
     ("inception_v3", "ptflops"),
     ("inception_v3", "thop"),
 }

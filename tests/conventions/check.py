@@ -68,7 +68,7 @@ def check(tool: str, model: Any, report: Report, *, per_layer: bool = False) -> 
     shape = (int(report.input_shape.channels), *(int(d) for d in spatial))
     measured = TOOLS[tool](model, shape)
     counted = count(report, CONVENTIONS[tool])
-    theirs = {}
+    theirs: dict[str, int] = {}
     for key, value in measured.by_module.items():
         if value:
             group = _TOOL_GROUP.get(key, key)

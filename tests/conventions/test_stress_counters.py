@@ -18,7 +18,7 @@ from tests.conventions.check import check
 from tests.conventions.counters import TOOLS, nn
 
 
-class SqueezeExcite(nn.Module):  # type: ignore[misc]
+class SqueezeExcite(nn.Module):
     """torchvision's layout: modules for the pool and activations, ``*`` for the product."""
 
     def __init__(self) -> None:

@@ -328,5 +328,5 @@ def test_squeeze_excitation_keeps_the_local_field_and_notes_global_context(
     for command in ("summary", "receptive-field"):
         table = run_cli(command, str(path))
         assert table.exit_code == 0, table.output
-        mul_line = next(line for line in table.stdout.splitlines() if "│ mul" in line)
+        mul_line = next(line for line in table.stdout.splitlines() if line.split()[1:2] == ["mul"])
         assert "3×3 + global" in mul_line

@@ -71,13 +71,11 @@ def generated_file(directory: Path, layers: int) -> Path:
     return path
 
 
-def cold_start(repeat: int) -> list[Row]:
-    """Each round runs the baseline and every command once, so drift in the machine's
-    load hits them alike; the figure is the median of the per-round ratios."""
-    baseline = [PYTHON, "-c", "import typer"]
-    commands = {"a trivial two-option typer app (floor)": [PYTHON, "-c", TRIVIAL_TYPER_APP, "x"]}
-    for target in ("zoo:vgg16", "zoo:resnet50", "zoo:resnet152"):
-        commands[f"cnncalc summary {target} --json"] = [PYTHON, "-m", "cnncalc", "summary", target, "--json"]
+def rounds(
+    baseline: list[str], commands: dict[str, list[str]], repeat: int
+) -> tuple[float, dict[str, float], dict[str, float]]:
+    """Each round runs the baseline and every command once, so drift in the machine's load hits
+    them alike: the baseline's median time, each command's median time and median per-round ratio."""
     base_times: list[float] = []
     times: dict[str, list[float]] = {name: [] for name in commands}
     ratios: dict[str, list[float]] = {name: [] for name in commands}
@@ -88,10 +86,22 @@ def cold_start(repeat: int) -> list[Row]:
             seconds = once(command)
             times[name].append(seconds)
             ratios[name].append(seconds / base)
-    rows = [Row("python -c 'import typer' (baseline)", f"{statistics.median(base_times) * 1000:.0f} ms", "", None)]
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    return statistics.median(base_times), medians, {name: statistics.median(r) for name, r in ratios.items()}
+
+
+def cold_start(repeat: int) -> list[Row]:
+    """Each round runs the baseline and every command once, so drift in the machine's
+    load hits them alike; the figure is the median of the per-round ratios."""
+    baseline = [PYTHON, "-c", "import typer"]
+    commands = {"a trivial two-option typer app (floor)": [PYTHON, "-c", TRIVIAL_TYPER_APP, "x"]}
+    for target in ("zoo:vgg16", "zoo:resnet50", "zoo:resnet152"):
+        commands[f"cnncalc summary {target} --json"] = [PYTHON, "-m", "cnncalc", "summary", target, "--json"]
+    base_time, times, ratios = rounds(baseline, commands, repeat)
+    rows = [Row("python -c 'import typer' (baseline)", f"{base_time * 1000:.0f} ms", "", None)]
     for name in commands:
-        ratio = statistics.median(ratios[name])
-        value = f"{statistics.median(times[name]) * 1000:.0f} ms = {ratio:.2f}x"
+        ratio = ratios[name]
+        value = f"{times[name] * 1000:.0f} ms = {ratio:.2f}x"
         floor = name.startswith("a trivial")
         rows.append(Row(name, value, "" if floor else "<= 1.5x", None if floor else ratio <= 1.5))
     return rows
@@ -249,20 +259,11 @@ def modern_models(repeat: int) -> list[Row]:
         "regnet_y_128gf": [*cnncalc, "zoo:regnet_y_128gf", "--json"],
     }
     baseline = [*cnncalc, "zoo:resnet50", "--json"]
-    base_times: list[float] = []
-    ratios: dict[str, list[float]] = {name: [] for name in commands}
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(repeat):
-        base = once(baseline)
-        base_times.append(base)
-        for name, command in commands.items():
-            seconds = once(command)
-            times[name].append(seconds)
-            ratios[name].append(seconds / base)
-    rows = [Row("cnncalc summary zoo:resnet50 --json (baseline)", f"{statistics.median(base_times):.3f} s", "", None)]
+    base_time, times, ratios = rounds(baseline, commands, repeat)
+    rows = [Row("cnncalc summary zoo:resnet50 --json (baseline)", f"{base_time:.3f} s", "", None)]
     for name in commands:
-        ratio = statistics.median(ratios[name])
-        value = f"{statistics.median(times[name]):.3f} s = {ratio:.2f}x"
+        ratio = ratios[name]
+        value = f"{times[name]:.3f} s = {ratio:.2f}x"
         rows.append(Row(f"cnncalc summary zoo:{name} --json", value, "< 1.5x", ratio < 1.5))
     symbolic = wall([*cnncalc, "zoo:efficientnet_b0", "--input", "NxNx3", "--json"], max(1, repeat // 5))
     figure = "cnncalc summary zoo:efficientnet_b0 --input NxNx3 --json"

@@ -1,7 +1,7 @@
 """Output sizes and padding, one spatial dim at a time.
 
 Pure functions on :data:`~cnncalc.dims.Dim` (int or sympy), written with ``//`` so
-one formula serves both. Conventions (DESIGN.md §2-§3):
+one formula serves both. Conventions (PyTorch sizes, TensorFlow SAME):
 
 * conv / floor pooling: ``O = floor((I + Ps + Pe - Fe) / S) + 1`` with
   ``Fe = D*(F-1) + 1`` (PyTorch ``Conv*d``/``*Pool*d``);

@@ -7,7 +7,7 @@ block adds no level of its own (each repetition is that block). :class:`Groups` 
 caller the path of the layer being run.
 
 One walker serves every stage that runs layers in order — the shape analysis and
-the reference executor of ``verify`` — so the scoping rules of DESIGN.md §1 live in
+the reference executor of ``verify`` — so the label scoping rules live in
 one place. It is iterative (an explicit stack of frames), so neither a
 100,000-layer file nor deeply nested blocks can hit Python's recursion limit.
 """

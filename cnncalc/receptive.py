@@ -1,4 +1,4 @@
-"""Receptive fields (DESIGN.md §5; Araujo et al., Distill 2019).
+"""Receptive fields (Araujo et al., Distill 2019).
 
 Per spatial dim, relative to the network input: ``size`` r, ``jump`` j (effective
 stride) and ``padding`` P_eff, so that output unit ``u`` sees input indices

@@ -79,7 +79,7 @@ def explain_row(row: LayerRow, source: str) -> list[Line]:
 
 
 def field_lines(row: LayerRow) -> list[Line]:
-    """``r = r_in + D(F-1)*j_in``, ``j = j_in*S``, ``P_eff = P_eff_in + Ps*j_in`` (DESIGN.md §5).
+    """``r = r_in + D(F-1)*j_in``, ``j = j_in*S``, ``P_eff = P_eff_in + Ps*j_in``.
 
     The input's field is recovered from the output's by inverting the recurrence, so
     no state has to travel with the rows."""

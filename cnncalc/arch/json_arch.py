@@ -1,4 +1,4 @@
-"""JSON architectures (DESIGN.md §1): the same layers as the text form, as objects.
+"""JSON architectures: the same layers as the text form, as objects.
 
 Accepted documents::
 

@@ -1,4 +1,4 @@
-"""The ``.arch`` text format (DESIGN.md §1) -> :class:`Arch`.
+"""The ``.arch`` text format -> :class:`Arch`.
 
 Line oriented: ``#`` starts a comment; ``{`` and ``}`` are tokens of their own, so
 ``repeat 2 { relu }`` fits on one line. ``block NAME { ... }`` groups lines under a name

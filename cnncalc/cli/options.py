@@ -16,7 +16,7 @@ from cnncalc.errors import UsageError
 FileArg = Annotated[
     str, typer.Argument(metavar="FILE", help="an .arch or JSON architecture; '-' reads stdin", show_default=False)
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON (DESIGN.md §6) instead of a table")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 InputOpt = Annotated[
     Optional[str], typer.Option("--input", metavar="DIMS", help="override the input line, e.g. 320x320x3")
 ]

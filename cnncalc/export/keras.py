@@ -1,7 +1,7 @@
 """``cnncalc export FILE --to keras``: a Keras 3 functional model whose layers are the file's layers.
 
 Keras is channels-last like the ``.arch``, so shapes carry over unchanged. Padding is resolved
-exactly: ``same`` stays ``padding="same"`` (Keras's ``same`` is the ``.arch``'s, DESIGN.md §3);
+exactly: ``same`` stays ``padding="same"`` (Keras's ``same`` is the ``.arch``'s);
 explicit padding, and the extra end rows of ``ceil`` pooling, become a ``ZeroPadding`` layer
 before a ``valid`` one; a transposed conv runs ``valid`` and is cropped. ``gap``/``gmp`` keep
 their ``1 x ... x 1`` dims (``keepdims=True``); ``fc`` flattens first; a ``mul`` operand of

@@ -8,7 +8,7 @@ Conventions:
 - Consecutive runs of identical lines (same statements, same references relative to the run)
   become ``repeat N { ... }`` when every label defined inside is used only inside its own
   repetition and every reference out of the run points before it (labels are local to a
-  repetition, DESIGN.md §1). The longest covering run wins, scanning from the top; no nesting.
+  repetition). The longest covering run wins, scanning from the top; no nesting.
 - Each line ends with ``# `` and the source layer's name (a repeated line names the first and
   the last repetition's layers).
 """

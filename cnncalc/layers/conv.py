@@ -1,6 +1,6 @@
 """Convolutions: ``conv``, ``dwconv`` and ``deconv`` (PyTorch ``Conv*d``/``ConvTranspose*d``).
 
-Counting convention (DESIGN.md §4, fvcore/torchvision): one multiply-accumulate of a
+Counting convention (torchvision's GFLOPS, fvcore): one multiply-accumulate of a
 weight is one MAC, biases are not counted; parameters are what PyTorch's
 ``model.parameters()`` holds.
 """
@@ -171,7 +171,7 @@ def explain_dwconv(ctx: LayerContext, computed: Computed) -> list[Line]:
 
 
 def explain_deconv(ctx: LayerContext, computed: Computed) -> list[Line]:
-    """``params = F*F*C*K/G + K``; ``MACs = I*I*C*F*F*K/G`` (input positions, DESIGN.md §4)."""
+    """``params = F*F*C*K/G + K``; ``MACs = I*I*C*F*F*K/G`` (input positions)."""
     window = computed.window
     assert window is not None
     groups = ctx.spec.groups or 1

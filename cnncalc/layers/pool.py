@@ -1,7 +1,7 @@
 """Pooling: windowed ``maxpool``/``avgpool`` (PyTorch ``*Pool*d``) and global ``gap``/``gmp``.
 
 Pooling has no parameters and no MACs (its comparisons and adds are not weight
-multiply-accumulates, DESIGN.md §4). The stride defaults to the window.
+multiply-accumulates). The stride defaults to the window.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The notebook face of a report: :class:`Summary` shows as the rich table in a terminal and as
 an HTML table in Jupyter (``_repr_html_``), and becomes a pandas DataFrame on request.
 
-The HTML is built from the JSON report (DESIGN.md §6), so it shows the same numbers under the
+The HTML is built from the JSON report, so it shows the same numbers under the
 same names; every value is escaped. Nothing here prints.
 """
 
@@ -100,7 +100,7 @@ class Summary:
         return console.export_text()
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` document (DESIGN.md §6)."""
+        """The ``--json`` document."""
         from cnncalc.render.json_report import summary_json
 
         return summary_json(self.report)

@@ -1,4 +1,4 @@
-"""The JSON documents of DESIGN.md §6: plain dicts of ints, strings and lists.
+"""The JSON documents: plain dicts of ints, strings and lists.
 
 Integers stay exact JSON integers; symbolic values are expression strings; keys
 that do not apply are ``null``, never missing.

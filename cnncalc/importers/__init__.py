@@ -8,18 +8,24 @@
 from __future__ import annotations
 
 from cnncalc.errors import UsageError
-from cnncalc.importers.layers import Imported
+from cnncalc.importers.layers import Imported, missing_extra
 
 
 def import_model(source: str, *, input_dims: str | None = None, lenient: bool = False) -> Imported:
     """The ``.arch`` text of the model at ``source``, told apart by its suffix."""
     if source.startswith("torch:"):
-        from cnncalc.importers.torch_module import import_torch
+        try:
+            from cnncalc.importers.torch_module import import_torch
+        except ModuleNotFoundError:  # the ONNX reader's numpy: the extras are not installed
+            raise missing_extra("onnx", "onnx") from None
 
         return import_torch(source[len("torch:") :], input_dims=input_dims)
     lowered = source.lower()
     if lowered.endswith(".onnx"):
-        from cnncalc.importers.onnx import import_onnx
+        try:
+            from cnncalc.importers.onnx import import_onnx
+        except ModuleNotFoundError:  # numpy comes with the onnx extra
+            raise missing_extra("onnx", "onnx") from None
 
         return import_onnx(source, input_dims=input_dims, lenient=lenient)
     if lowered.endswith((".keras", ".json")):

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from torch.utils.flop_counter import FlopCounterMode
 
-from tests.torchvision_oracle import torch  # registers the bare torchvision package first
+from tests.torchvision_oracle import torch  # skips without torch; registers the bare torchvision package
+
+FlopCounterMode = pytest.importorskip("torch.utils.flop_counter").FlopCounterMode
 
 nn = torch.nn
 

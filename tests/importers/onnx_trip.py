@@ -11,12 +11,13 @@ import pytest
 from cnncalc.analysis import Totals, analyze
 from cnncalc.arch.reader import parse
 from cnncalc.export.pytorch import export_pytorch
-from cnncalc.importers.onnx import import_onnx
 from cnncalc.model import Arch
-from tests.export.torch_run import load_module, model_class
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("onnx")
+
+from cnncalc.importers.onnx import import_onnx  # noqa: E402  (needs onnx and numpy)
+from tests.export.torch_run import load_module, model_class  # noqa: E402  (needs torch)
 
 
 def to_onnx(arch: Arch, path: Path) -> None:

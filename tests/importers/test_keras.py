@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from cnncalc.analysis import Totals, analyze
@@ -16,6 +15,7 @@ from cnncalc.arch.reader import parse
 from cnncalc.importers.keras import import_keras
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+np = pytest.importorskip("numpy")
 keras = pytest.importorskip("keras")
 layers = keras.layers
 

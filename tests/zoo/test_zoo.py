@@ -37,10 +37,17 @@ def report(name: str, input_dims: str | None = None) -> Report:
     return analyze(load(f"zoo:{name}", input_dims))
 
 
-def giga(value: int) -> str:
-    scaled, remainder = divmod(value, 10**6)  # round half up to 3 decimals of 10^9
-    scaled += 2 * remainder >= 10**6
-    return f"{scaled // 1000}.{scaled % 1000:03d}"
+def giga(value: int, decimals: int = 3) -> str:
+    """``value`` in units of 10^9, rounded half up to ``decimals`` places (torchvision's ``_ops``)."""
+    unit = 10 ** (9 - decimals)
+    scaled, remainder = divmod(value, unit)
+    scaled += 2 * remainder >= unit
+    return f"{scaled // 10**decimals}.{scaled % 10**decimals:0{decimals}d}"
+
+
+def gmacs_as_published(macs: int, published: str) -> str:
+    """``macs`` in G to as many decimals as the published figure has (some publish 2 or 1)."""
+    return giga(macs, len(published.partition(".")[2]))
 
 
 @pytest.mark.parametrize(("name", "published"), TORCHVISION.items())

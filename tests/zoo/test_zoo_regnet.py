@@ -6,7 +6,7 @@ import pytest
 
 from cnncalc.analysis import Report, analyze
 from cnncalc.arch.source import load
-from tests.zoo.test_zoo import giga
+from tests.zoo.test_zoo import gmacs_as_published
 
 # "num_params" and "_ops" (GFLOPS = GMACs) of the default weights, copied from
 # torchvision/models/mnasnet.py, MNASNet{0_5,0_75,1_0,1_3}_Weights.IMAGENET1K_V1.meta, and
@@ -41,17 +41,6 @@ CROP = {name: 224 for name in PUBLISHED} | {"regnet_y_128gf": 384}
 
 def report(name: str) -> Report:
     return analyze(load(f"zoo:{name}"))
-
-
-def gmacs_as_published(macs: int, published: str) -> str:
-    """``macs`` in G, rounded half up to as many decimals as ``published`` has."""
-    decimals = len(published.partition(".")[2])
-    if decimals == 3:
-        return giga(macs)
-    unit = 10 ** (9 - decimals)
-    scaled, remainder = divmod(macs, unit)
-    scaled += 2 * remainder >= unit
-    return f"{scaled // 10**decimals}.{scaled % 10**decimals:0{decimals}d}"
 
 
 @pytest.mark.parametrize(("name", "published"), PUBLISHED.items())

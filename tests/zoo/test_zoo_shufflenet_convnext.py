@@ -6,7 +6,7 @@ import pytest
 
 from cnncalc.analysis import Report, analyze
 from cnncalc.arch.source import load
-from tests.zoo.test_zoo import giga
+from tests.zoo.test_zoo import gmacs_as_published
 
 # "num_params" and "_ops" (GFLOPS = GMACs) of the default weights, copied from
 # torchvision/models/shufflenetv2.py, ShuffleNet_V2_X0_5_Weights ... ShuffleNet_V2_X2_0_Weights.IMAGENET1K_V1.meta,
@@ -26,17 +26,6 @@ PUBLISHED = {
 
 def report(name: str) -> Report:
     return analyze(load(f"zoo:{name}"))
-
-
-def gmacs_as_published(macs: int, published: str) -> str:
-    """``macs`` in G, rounded half up to as many decimals as ``published`` has."""
-    decimals = len(published.partition(".")[2])
-    if decimals == 3:
-        return giga(macs)
-    unit = 10 ** (9 - decimals)
-    scaled, remainder = divmod(macs, unit)
-    scaled += 2 * remainder >= unit
-    return f"{scaled // 10**decimals}.{scaled % 10**decimals:0{decimals}d}"
 
 
 @pytest.mark.parametrize(("name", "published"), PUBLISHED.items())

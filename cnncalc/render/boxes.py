@@ -19,6 +19,7 @@ def _corners(box: Box) -> list[int | float | str]:
 
 def iou_json(result: IoU) -> dict[str, Any]:
     return {
+        "schema": "cnncalc.iou/1",
         "box_a": _corners(result.a),
         "box_b": _corners(result.b),
         "intersection": json_number(result.intersection),
@@ -73,6 +74,7 @@ def render_nms(result: NmsResult) -> RenderableType:
 
 def nms_json(result: NmsResult) -> dict[str, Any]:
     return {
+        "schema": "cnncalc.nms/1",
         "kept": [
             {"index": d.index, "box": _corners(d.box), "score": json_number(d.score), "class": d.label}
             for d in result.kept
@@ -94,6 +96,7 @@ def nms_json(result: NmsResult) -> dict[str, Any]:
 
 def yolo_json(result: YoloVolume) -> dict[str, Any]:
     return {
+        "schema": "cnncalc.yolo/1",
         "grid": result.grid,
         "anchors": result.anchors,
         "classes": result.classes,

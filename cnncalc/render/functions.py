@@ -10,6 +10,7 @@ from cnncalc.course.numbers import json_number, show
 
 def softmax_json(result: SoftmaxResult) -> dict[str, Any]:
     return {
+        "schema": "cnncalc.softmax/1",
         "inputs": [json_number(v) for v in result.inputs],
         "exponentials": list(result.exponentials),
         "sum": result.total,
@@ -24,6 +25,7 @@ def softmax_fields(result: SoftmaxResult) -> list[tuple[str, str]]:
 def activation_json(function: str, result: ActivationResult) -> dict[str, Any]:
     """``function``: the name as given (the result's own name carries its parameters)."""
     return {
+        "schema": "cnncalc.activation/1",
         "activation": function.lower(),
         "alpha": json_number(result.alpha),
         "beta": json_number(result.beta),

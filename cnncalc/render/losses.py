@@ -10,6 +10,7 @@ from cnncalc.course.numbers import json_number, show
 
 def loss_json(result: LossResult) -> dict[str, Any]:
     return {
+        "schema": "cnncalc.loss/1",
         "loss": result.name,
         "per_example": [json_number(v) for v in result.per_example],
         "mean": json_number(result.mean),

@@ -20,6 +20,7 @@ def reference_json(result: ReferenceResult) -> dict[str, Any]:
     out = result.output
     nested = _json_nested(out.to_nested())
     document: dict[str, Any] = {
+        "schema": "cnncalc.reference/1",
         "output": nested,
         "output_shape": out.shape,
         "padding": [list(p) for p in result.padding],

@@ -18,6 +18,7 @@ def _matrix_text(matrix: list[list[Exact]]) -> str:
 
 def style_json(result: StyleResult) -> dict[str, Any]:
     return {
+        "schema": "cnncalc.gram/1",
         "shape": result.shape,
         "gram": _matrix_json(result.gram),
         "generated_gram": _matrix_json(result.generated_gram),

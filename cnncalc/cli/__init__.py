@@ -15,7 +15,7 @@ import sys
 import typer
 from typer.models import CommandInfo
 
-from cnncalc.cli import compare, course, io, network, one_layer, reference
+from cnncalc.cli import compare, course, io, network, one_layer, reference, schema
 from cnncalc.cli.app import app, closed_stdout, new_app
 
 #: the order ``cnncalc --help`` lists the commands in, then the groups (others go last)
@@ -86,4 +86,16 @@ def main() -> None:
         closed_stdout()
 
 
-__all__ = ["app", "command_name", "compare", "course", "io", "lean_app", "main", "network", "one_layer", "reference"]
+__all__ = [
+    "app",
+    "command_name",
+    "compare",
+    "course",
+    "io",
+    "lean_app",
+    "main",
+    "network",
+    "one_layer",
+    "reference",
+    "schema",
+]

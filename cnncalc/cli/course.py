@@ -18,6 +18,17 @@ if TYPE_CHECKING:
     from cnncalc.formula import Line
 
 FormatOpt = Annotated[str, typer.Option("--format", help="xyxy (corners x1,y1,x2,y2) or cxcywh (centre and size)")]
+MaxWorkOpt = Annotated[
+    Optional[str],
+    typer.Option("--max-work", metavar="N", help="refuse work past N (default: the command's documented limit)"),
+]
+
+
+def _budget(text: str | None, kind: str) -> int:
+    """``--max-work`` as given, or the documented default of this kind of work."""
+    from cnncalc.limits import DEFAULTS, parse_work
+
+    return DEFAULTS[kind].default if text is None else parse_work(text)
 
 
 def _emit(
@@ -30,11 +41,9 @@ def _emit(
     """JSON (the document and its steps), or the fields as a table and, with --explain, the steps."""
     json_output, explain, no_color = options
     if json_output:
-        import json
+        from cnncalc.render.course import dumps, steps_json
 
-        from cnncalc.render.course import steps_json
-
-        typer.echo(json.dumps({**document, "steps": steps_json(steps)}))
+        typer.echo(dumps({**document, "steps": steps_json(steps)}))
         return
     from cnncalc.render.course import render_result
 
@@ -75,16 +84,22 @@ def nms(
             metavar="FILE", help="boxes with scores: JSON or CSV (x1,y1,x2,y2,score[,class]); '-' reads stdin"
         ),
     ],
-    score_threshold: Annotated[str, typer.Option(help="drop boxes scoring below this first")] = "0.6",
+    score_threshold: Annotated[
+        str, typer.Option(help="first discard every box with p_c <= this (the course's 0.6)")
+    ] = "0.6",
     iou_threshold: Annotated[str, typer.Option(help="discard boxes with at least this IoU with a picked one")] = "0.5",
-    per_class: Annotated[bool, typer.Option("--per-class", help="suppress only within the same class")] = False,
+    across_classes: Annotated[
+        bool,
+        typer.Option("--across-classes", help="suppress boxes of any class (default: per class, as the course does)"),
+    ] = False,
     format_name: FormatOpt = "xyxy",
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Non-max suppression, step by step: which box was picked, which were discarded and why.
+    """Non-max suppression per class, step by step: which box was picked, which were discarded and why.
 
-    Example: cnncalc nms boxes.csv --score-threshold 0.6 --iou-threshold 0.5
+    Example: cnncalc nms examples/boxes.csv --score-threshold 0.6 --iou-threshold 0.5
     """
     from cnncalc.course.boxes import load_detections
     from cnncalc.course.boxes import nms as run_nms
@@ -95,34 +110,40 @@ def nms(
         load_detections(file, boxes),
         score_threshold=number(score_threshold, "--score-threshold"),
         iou_threshold=number(iou_threshold, "--iou-threshold"),
-        per_class=per_class,
+        per_class=not across_classes,
+        max_work=_budget(max_work, "nms"),
     )
     if json_output:
-        import json
-
         from cnncalc.render.boxes import nms_json
+        from cnncalc.render.course import dumps
 
-        typer.echo(json.dumps(nms_json(result)))
+        typer.echo(dumps(nms_json(result)))
         return
     from cnncalc.render.boxes import render_nms
 
     show(render_nms(result), no_color=no_color)
 
 
+#: the largest --grid, --anchors, --classes, --input and --stride (the volume stays a readable number)
+YOLO_MAX = 10**9
+
+
 @app.command()
 def yolo(
-    anchors: Annotated[int, typer.Option(min=1, help="anchor boxes per cell (k)")],
-    classes: Annotated[int, typer.Option(min=0, help="number of classes (p)")],
-    grid: Annotated[Optional[int], typer.Option(min=1, help="grid size G")] = None,
+    anchors: Annotated[int, typer.Option(min=1, max=YOLO_MAX, help="anchor boxes per cell (k)")],
+    classes: Annotated[int, typer.Option(min=0, max=YOLO_MAX, help="number of classes (p)")],
+    grid: Annotated[Optional[int], typer.Option(min=1, max=YOLO_MAX, help="grid size G")] = None,
     input_size: Annotated[
-        Optional[int], typer.Option("--input", min=1, help="input size, to derive or check G")
+        Optional[int], typer.Option("--input", min=1, max=YOLO_MAX, help="input size, to derive or check G")
     ] = None,
-    stride: Annotated[Optional[int], typer.Option(min=1, help="the backbone's total stride, e.g. 32")] = None,
+    stride: Annotated[
+        Optional[int], typer.Option(min=1, max=YOLO_MAX, help="the backbone's total stride, e.g. 32")
+    ] = None,
     json_output: JsonOpt = False,
     explain: ExplainOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    """The YOLO output volume G x G x k x (5 + p) and its size.
+    """The YOLO output volume G x G x k x (5 + p), the last conv's k x (5 + p) channels, and its size.
 
     Example: cnncalc yolo --grid 19 --anchors 5 --classes 80
     """
@@ -136,6 +157,7 @@ def yolo(
 @app.command(context_settings=NUMERIC)
 def softmax(
     values: Annotated[list[str], typer.Argument(metavar="VALUES...", help="scores, e.g. 1 -1 2 (or 1,-1,2)")],
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     explain: ExplainOpt = False,
     no_color: NoColorOpt = False,
@@ -148,7 +170,7 @@ def softmax(
     from cnncalc.course.numbers import vectors
     from cnncalc.render.functions import softmax_fields, softmax_json
 
-    result = compute(vectors(values, "VALUES"))
+    result = compute(vectors(values, "VALUES"), max_work=_budget(max_work, "softmax"))
     _emit(softmax_json(result), "softmax", softmax_fields(result), result.steps, (json_output, explain, no_color))
 
 
@@ -158,6 +180,7 @@ def activation(
     values: Annotated[list[str], typer.Argument(metavar="VALUES...", help="inputs, e.g. -2 0 3")],
     alpha: Annotated[Optional[str], typer.Option(help="leaky slope / ELU alpha (defaults 0.01 / 1)")] = None,
     beta: Annotated[Optional[str], typer.Option(help="swish / softplus beta (default 1)")] = None,
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     explain: ExplainOpt = False,
     no_color: NoColorOpt = False,
@@ -175,6 +198,7 @@ def activation(
         vectors(values, "VALUES"),
         None if alpha is None else number(alpha, "--alpha"),
         None if beta is None else number(beta, "--beta"),
+        max_work=_budget(max_work, "softmax"),
     )
     document = activation_json(name, result)
     _emit(document, result.name, activation_fields(result), result.steps, (json_output, explain, no_color))
@@ -200,6 +224,7 @@ def loss_cross_entropy(
     multi_label: Annotated[
         bool, typer.Option("--multi-label", help="independent labels (a sigmoid per label)")
     ] = False,
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     explain: ExplainOpt = False,
     no_color: NoColorOpt = False,
@@ -210,7 +235,8 @@ def loss_cross_entropy(
     """
     from cnncalc.course.losses import cross_entropy
 
-    _loss(cross_entropy(target, pred, multi_label=multi_label), (json_output, explain, no_color))
+    result = cross_entropy(target, pred, multi_label=multi_label, max_work=_budget(max_work, "softmax"))
+    _loss(result, (json_output, explain, no_color))
 
 
 @loss_app.command("mse", context_settings=NUMERIC)
@@ -218,6 +244,7 @@ def loss_mse(
     target: Annotated[str, typer.Option(help=RowsHelp)],
     pred: Annotated[str, typer.Option(help="predictions, same layout")],
     half: Annotated[bool, typer.Option("--half", help="the course's 1/2 (y - y^)^2")] = False,
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     explain: ExplainOpt = False,
     no_color: NoColorOpt = False,
@@ -229,7 +256,10 @@ def loss_mse(
     from cnncalc.course import losses
     from cnncalc.course.numbers import rows
 
-    _loss(losses.mse(rows(target, "--target"), rows(pred, "--pred"), half=half), (json_output, explain, no_color))
+    result = losses.mse(
+        rows(target, "--target"), rows(pred, "--pred"), half=half, max_work=_budget(max_work, "softmax")
+    )
+    _loss(result, (json_output, explain, no_color))
 
 
 @loss_app.command("triplet", context_settings=NUMERIC)
@@ -238,11 +268,12 @@ def loss_triplet(
     positive: Annotated[str, typer.Option(help="f(P), same layout")],
     negative: Annotated[str, typer.Option(help="f(N), same layout")],
     margin: Annotated[str, typer.Option(help="alpha")] = "0.2",
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     explain: ExplainOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Triplet loss max(||f(A)-f(P)||^2 - ||f(A)-f(N)||^2 + alpha, 0), exact.
+    """Triplet loss max(||f(A)-f(P)||^2 - ||f(A)-f(N)||^2 + alpha, 0), exact; the cost J (sum) and the mean.
 
     Example: cnncalc loss triplet --anchor 0,0 --positive 1,0 --negative 0,2 --margin 0.2
     """
@@ -250,7 +281,11 @@ def loss_triplet(
     from cnncalc.course.numbers import number, rows
 
     result = losses.triplet(
-        rows(anchor, "--anchor"), rows(positive, "--positive"), rows(negative, "--negative"), number(margin, "--margin")
+        rows(anchor, "--anchor"),
+        rows(positive, "--positive"),
+        rows(negative, "--negative"),
+        number(margin, "--margin"),
+        max_work=_budget(max_work, "softmax"),
     )
     _loss(result, (json_output, explain, no_color))
 
@@ -263,6 +298,7 @@ def gram(
     generated: Annotated[
         Optional[str], typer.Option(help="a second volume (the generated image's): adds the style and content costs")
     ] = None,
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     explain: ExplainOpt = False,
     no_color: NoColorOpt = False,
@@ -276,7 +312,9 @@ def gram(
     from cnncalc.render.style import style_fields, style_json
 
     result = style(
-        load_tensor(file, "FILE", 2), None if generated is None else load_tensor(generated, "--generated", 2)
+        load_tensor(file, "FILE", 2),
+        None if generated is None else load_tensor(generated, "--generated", 2),
+        max_work=_budget(max_work, "gram"),
     )
     _emit(
         style_json(result), "style (Gram) matrix", style_fields(result), result.steps, (json_output, explain, no_color)

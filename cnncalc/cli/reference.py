@@ -22,15 +22,26 @@ MatrixOpt = Annotated[
     ),
 ]
 DimsOpt = Annotated[int, typer.Option("--dims", min=1, max=3, help="spatial dims of the input (1, 2 or 3)")]
+MaxWorkOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--max-work", metavar="N", help="refuse past N cell operations (default 1e8; cells x window x channels)"
+    ),
+]
+
+
+def _budget(text: str | None) -> int:
+    from cnncalc.limits import REFERENCE, parse_work
+
+    return REFERENCE.default if text is None else parse_work(text)
 
 
 def _show_reference(result: ReferenceResult, title: str, json_output: bool, no_color: bool) -> None:
     if json_output:
-        import json
-
+        from cnncalc.render.course import dumps
         from cnncalc.render.reference import reference_json
 
-        typer.echo(json.dumps(reference_json(result)))
+        typer.echo(dumps(reference_json(result)))
         return
     from cnncalc.render.reference import render_reference
 
@@ -58,6 +69,7 @@ def reference_conv(
     order: Annotated[
         str, typer.Option(help="explain down 'columns' (as course slides do) or along 'rows'")
     ] = "columns",
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
@@ -79,6 +91,7 @@ def reference_conv(
         explain=explain,
         cell=cell,
         order=chosen_order,
+        max_work=_budget(max_work),
     )
     _show_reference(result, "conv", json_output, no_color)
 
@@ -95,6 +108,7 @@ def reference_pool(
         bool, typer.Option("--exclude-padding", help="average over real values only (PyTorch count_include_pad=False)")
     ] = False,
     dims: DimsOpt = 2,
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
@@ -114,6 +128,7 @@ def reference_pool(
         ceil=ceil,
         include_padding=not exclude_padding,
         dims=dims,
+        max_work=_budget(max_work),
     )
     _show_reference(result, f"{chosen_mode} pool", json_output, no_color)
 
@@ -128,6 +143,7 @@ def reference_deconv(
     dilation: Annotated[str, typer.Option(help="dilation, e.g. 2")] = "1",
     bias: Annotated[Optional[str], typer.Option(help="one number, or one per filter")] = None,
     dims: DimsOpt = 2,
+    max_work: MaxWorkOpt = None,
     json_output: JsonOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
@@ -146,5 +162,6 @@ def reference_deconv(
         dilation=dilation,
         bias=bias,
         dims=dims,
+        max_work=_budget(max_work),
     )
     _show_reference(result, "deconv", json_output, no_color)

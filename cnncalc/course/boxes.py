@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from cnncalc.course.numbers import Exact, number, show, step, vector
+from cnncalc.course.numbers import Exact, NumberError, common_denominator, parse_exact, printable, show, step, vector
 from cnncalc.errors import ArchError, Location, UsageError
 from cnncalc.formula import Line
+from cnncalc.limits import NMS, LimitError, check_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,40 +153,77 @@ class NmsResult:
     events: tuple[NmsEvent, ...]
     score_threshold: Exact
     iou_threshold: Exact
-    per_class: bool = False
+    per_class: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def nms(
-    detections: list[Detection], *, score_threshold: Exact, iou_threshold: Exact, per_class: bool = False
-) -> NmsResult:
-    """The course's algorithm: drop boxes scoring below the threshold, then repeatedly pick
-    the highest score (earlier input first on ties) and discard every remaining box whose
-    IoU with it is at least the IoU threshold. ``per_class`` runs it separately per label."""
-    events: list[NmsEvent] = []
-    remaining: list[Detection] = []
+def _common_denominator(detections: list[Detection]) -> int:
+    return common_denominator(v for d in detections for v in (d.box.x1, d.box.y1, d.box.x2, d.box.y2))
+
+
+def nms_work(detections: list[Detection], score_threshold: Exact, per_class: bool) -> int:
+    """Box comparisons, known before the work: the boxes that pass the score threshold, squared
+    (per class: the sum of each class's count squared)."""
+    counts: dict[str | None, int] = {}
     for d in detections:
-        if d.score < score_threshold:
+        if d.score > score_threshold:
+            key = d.label if per_class else None
+            counts[key] = counts.get(key, 0) + 1
+    return sum(n * n for n in counts.values())
+
+
+def nms(
+    detections: list[Detection],
+    *,
+    score_threshold: Exact,
+    iou_threshold: Exact,
+    per_class: bool = True,
+    max_work: int = NMS.default,
+) -> NmsResult:
+    """The course's algorithm: discard every box with ``p_c <= score_threshold``, then repeatedly
+    pick the highest score (earlier input first on ties) and discard every remaining box whose
+    IoU with it is at least the IoU threshold. ``per_class`` (the default, as the course runs
+    it "for each class") suppresses only boxes of the picked box's class; boxes without a class
+    form one class. Refused past ``max_work`` box comparisons (:func:`nms_work`)."""
+    check_work(NMS.unit, nms_work(detections, score_threshold, per_class), max_work)
+    events: list[NmsEvent] = []
+    groups: dict[str | None, list[Detection]] = {}
+    for d in detections:
+        if d.score <= score_threshold:
             events.append(NmsEvent(action="below threshold", detection=d))
         else:
-            remaining.append(d)
-    remaining.sort(key=lambda d: (-d.score, d.index))
+            groups.setdefault(d.label if per_class else None, []).append(d)
+    # exact comparisons in integers: every coordinate scaled by one common denominator
+    scale = _common_denominator(detections)
+    corners = {d.index: tuple(int(v * scale) for v in (d.box.x1, d.box.y1, d.box.x2, d.box.y2)) for d in detections}
+    threshold = Fraction(iou_threshold)
+    t_num, t_den = threshold.numerator, threshold.denominator
+    ordered = sorted(groups.values(), key=lambda g: min((-d.score, d.index) for d in g))
     kept: list[Detection] = []
-    while remaining:
-        best = remaining.pop(0)
-        kept.append(best)
-        events.append(NmsEvent(action="picked", detection=best))
-        survivors = []
-        for other in remaining:
-            if per_class and other.label != best.label:
-                survivors.append(other)
-                continue
-            overlap = iou(best.box, other.box).value if (best.box.area + other.box.area) else 0
-            if overlap >= iou_threshold:
-                events.append(NmsEvent(action="suppressed", detection=other, by=best, overlap=overlap))
-            else:
-                survivors.append(other)
-        remaining = survivors
+    for group in ordered:
+        remaining = sorted(group, key=lambda d: (-d.score, d.index))
+        while remaining:
+            best = remaining.pop(0)
+            kept.append(best)
+            events.append(NmsEvent(action="picked", detection=best))
+            bx1, by1, bx2, by2 = corners[best.index]
+            best_area = (bx2 - bx1) * (by2 - by1)
+            survivors = []
+            for other in remaining:
+                ox1, oy1, ox2, oy2 = corners[other.index]
+                w = min(bx2, ox2) - max(bx1, ox1)
+                h = min(by2, oy2) - max(by1, oy1)
+                inter = w * h if w > 0 and h > 0 else 0
+                union = best_area + (ox2 - ox1) * (oy2 - oy1) - inter
+                if union > 0 and inter * t_den >= t_num * union:
+                    overlap = Fraction(inter, union)
+                    events.append(NmsEvent(action="suppressed", detection=other, by=best, overlap=_tidy(overlap)))
+                elif union == 0 and t_num <= 0:
+                    events.append(NmsEvent(action="suppressed", detection=other, by=best, overlap=0))
+                else:
+                    survivors.append(other)
+            remaining = survivors
+    kept.sort(key=lambda d: (-d.score, d.index))
     return NmsResult(
         kept=tuple(kept),
         events=tuple(events),
@@ -207,10 +246,24 @@ def read_detections(text: str, source: str, box_format: str) -> list[Detection]:
 
 def load_detections(file: str, box_format: str) -> list[Detection]:
     """The boxes of a file, or of stdin for ``-`` (see :func:`read_detections`)."""
-    from cnncalc.arch.source import read_source
+    from cnncalc.reference.matrices import read_text
 
-    text, source = read_source(file) if file == "-" or not file.startswith("zoo:") else (file, file)
+    text, source = read_text(file, "FILE")
     return read_detections(text, source, box_format)
+
+
+def _label(value: object) -> str | None:
+    """A class name as given (a JSON number or string), safe to print: escaped and at most 40 characters."""
+    if value is None:
+        return None
+    text = value.strip() if isinstance(value, str) else str(value) if isinstance(value, (int, Fraction)) else None
+    if text is None:
+        raise ArchError(
+            "a box's class is a name or a number",
+            location=Location(source="FILE", line=1, column=1),
+            hint='write e.g. "class": "car"',
+        )
+    return printable(text if len(text) <= 40 else text[:40] + "...")
 
 
 def _from_json(text: str, source: str, box_format: str) -> list[Detection]:
@@ -242,7 +295,7 @@ def _from_json(text: str, source: str, box_format: str) -> list[Detection]:
                 index=index,
                 box=make_box(values, box_format, where),
                 score=score,
-                label=None if label is None else str(label),
+                label=_label(label),
             )
         )
     return detections
@@ -250,6 +303,25 @@ def _from_json(text: str, source: str, box_format: str) -> list[Detection]:
 
 def _from_csv(text: str, source: str, box_format: str) -> list[Detection]:
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _read_csv(reader, source, box_format)
+    except csv.Error as error:  # a field over csv's 131,072-character limit, a NUL byte...
+        raise ArchError(
+            f"not CSV that cnncalc can read: {error}",
+            location=Location(source=source, line=max(reader.line_num, 1), column=1),
+            hint="one box per line: x1,y1,x2,y2,score[,class]",
+        ) from None
+
+
+def _cell(text: str, where: Location) -> Exact:
+    try:
+        return parse_exact(text)
+    except NumberError as error:
+        kind = LimitError if error.limit else ArchError
+        raise kind(error.message, location=where, hint=error.hint) from None
+
+
+def _read_csv(reader: Iterator[list[str]], source: str, box_format: str) -> list[Detection]:
     header = [h.strip().lower() for h in next(reader)]
     names = ["cx", "cy", "w", "h"] if box_format == "cxcywh" else ["x1", "y1", "x2", "y2"]
     missing = [n for n in [*names, "score"] if n not in header]
@@ -269,14 +341,15 @@ def _from_csv(text: str, source: str, box_format: str) -> list[Detection]:
             )
         cells = dict(zip(header, row, strict=True))
         where = f"{source}:{line}"
-        values = [number(cells[n], where) for n in names]
+        location = Location(source=source, line=line, column=1)
+        values = [_cell(cells[n], location) for n in names]
         label = cells.get("class")
         detections.append(
             Detection(
                 index=len(detections),
                 box=make_box(values, box_format, where),
-                score=number(cells["score"], where),
-                label=label.strip() if label is not None else None,
+                score=_cell(cells["score"], location),
+                label=_label(label),
             )
         )
     if not detections:
@@ -296,14 +369,20 @@ class YoloVolume:
         return [self.grid, self.grid, self.anchors, 5 + self.classes]
 
     @property
+    def channels(self) -> int:
+        """Filters of the last conv: K x (5 + P) (425 for 5 anchors and 80 classes, YOLOv2 on COCO)."""
+        return self.anchors * (5 + self.classes)
+
+    @property
     def elements(self) -> int:
-        return self.grid * self.grid * self.anchors * (5 + self.classes)
+        return self.grid * self.grid * self.channels
 
 
 def yolo_volume(
     *, grid: int | None, anchors: int, classes: int, input_size: int | None, stride: int | None
 ) -> YoloVolume:
-    """G x G x K x (5 + P): per cell and anchor p_c, b_x, b_y, b_h, b_w and P class scores."""
+    """G x G x K x (5 + P): per cell and anchor p_c, b_x, b_y, b_h, b_w and P class scores; the
+    last conv has K x (5 + P) filters (its G x G x K(5 + P) output is that volume, reshaped)."""
     steps: list[Line] = []
     if input_size is not None or stride is not None:
         if input_size is None or stride is None:
@@ -325,6 +404,14 @@ def yolo_volume(
         raise UsageError("give --grid, or --input and --stride")
     depth = 5 + classes
     steps.append(step(what="values per anchor", formula="5 + P", numbers=f"5 + {classes}", result=str(depth)))
+    steps.append(
+        step(
+            what="last conv channels",
+            formula="K x (5 + P)",
+            numbers=f"{anchors} x {depth}",
+            result=str(anchors * depth),
+        )
+    )
     steps.append(
         step(
             what="output volume",

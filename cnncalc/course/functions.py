@@ -3,6 +3,12 @@
 Derivatives at a kink follow PyTorch's autograd: ReLU'(0) = 0, LeakyReLU'(0) = alpha,
 ReLU6'(0) = ReLU6'(6) = 0. Exact where the function is rational (ReLU, leaky ReLU),
 floats otherwise.
+
+Exact inputs are converted to floats only where a float is computed, and checked after
+that conversion: a beta that becomes 0 in floating point is refused; a product ``beta*x``
+beyond the float range is taken at its limit (sigmoid 0 or 1); a value the float range
+cannot hold is ``inf`` (``softplus 0 --beta 1e-320`` is ln 2 / 1e-320, as PyTorch computes
+it). The digits of every exact input count against the ``softmax`` work budget.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from cnncalc.course.numbers import Exact, Real, show, step
+from cnncalc.course.numbers import Exact, Real, digits, show, step
 from cnncalc.errors import UsageError
 from cnncalc.formula import Line
+from cnncalc.limits import SOFTMAX, check_work
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -27,11 +34,17 @@ class SoftmaxResult:
     steps: tuple[Line, ...]
 
 
-def softmax(values: list[Exact]) -> SoftmaxResult:
+def exact_work(values: list[Exact]) -> int:
+    """The ``softmax`` work figure: digits of the exact values, twice (read, then shifted or multiplied)."""
+    return 2 * sum(digits(v) for v in values)
+
+
+def softmax(values: list[Exact], max_work: int = SOFTMAX.default) -> SoftmaxResult:
     """``p_i = e^(z_i - m) / sum_j e^(z_j - m)`` with ``m = max z``: the same probabilities as
     without the shift, but no exponential can overflow (1000 and 1001 work)."""
     if not values:
         raise UsageError("softmax needs at least one value")
+    check_work(SOFTMAX.unit, exact_work(values), max_work)
     shift = max(values)
     # differences are exact; below -745 the exponential is 0 in floating point anyway
     exps = tuple(0.0 if v - shift < -745 else math.exp(float(v - shift)) for v in values)
@@ -59,15 +72,35 @@ def softmax(values: list[Exact]) -> SoftmaxResult:
 
 
 def _sigmoid(x: float) -> float:
+    if math.isinf(x):
+        return 1.0 if x > 0 else 0.0
     if x >= 0:
         return 1 / (1 + math.exp(-x))
     e = math.exp(x)
     return e / (1 + e)
 
 
-def _softplus(x: float, beta: float) -> float:
-    z = beta * x
-    return (max(z, 0) + math.log1p(math.exp(-abs(z)))) / beta  # stable for large |z|
+def to_float(value: Real) -> float:
+    """A float for an exact value, +-inf beyond the float range (never OverflowError)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _softplus(x: Exact, beta: Exact) -> float:
+    """``ln(1 + e^(beta x)) / beta``, stable for large ``|beta x|``: ``x + ln(1 + e^-(beta x)) / beta`` above 0."""
+    z = to_float(beta * x)
+    b = float(beta)
+    if z > 0:
+        return to_float(x) + math.log1p(math.exp(-z)) / b
+    return math.log1p(math.exp(z)) / b
+
+
+def _swish_grad(x: Exact, beta: Exact) -> float:
+    z = to_float(beta * x)
+    s = _sigmoid(z)
+    return s if math.isinf(z) else s + z * s * (1 - s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +119,10 @@ def _gelu(x: float) -> float:
 
 def _gelu_grad(x: float) -> float:
     return 0.5 * (1 + math.erf(x / math.sqrt(2))) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+
+def _swish_grad_xab(x: Exact, a: Exact, b: Exact) -> float:
+    return _swish_grad(x, b)
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -120,8 +157,8 @@ ACTIVATIONS: dict[str, Activation] = {
     "swish": Activation(
         "x * s(beta*x)",
         "s(beta*x) + beta*x*s(beta*x)(1 - s(beta*x))",
-        lambda x, a, b: float(x) * _sigmoid(float(b * x)),
-        lambda x, a, b: _sigmoid(float(b * x)) + float(b * x) * _sigmoid(float(b * x)) * (1 - _sigmoid(float(b * x))),
+        lambda x, a, b: to_float(x) * _sigmoid(to_float(b * x)),
+        _swish_grad_xab,
     ),
     "gelu": Activation(
         "x * Phi(x) = x/2 (1 + erf(x/sqrt 2))",
@@ -132,8 +169,8 @@ ACTIVATIONS: dict[str, Activation] = {
     "softplus": Activation(
         "log(1 + e^(beta*x)) / beta",
         "s(beta*x)",
-        lambda x, a, b: _softplus(float(x), float(b)),
-        lambda x, a, b: _sigmoid(float(b * x)),
+        lambda x, a, b: _softplus(x, b),
+        lambda x, a, b: _sigmoid(to_float(b * x)),
     ),
 }
 
@@ -153,18 +190,35 @@ class ActivationResult:
 FLOAT_LIMIT = 10**300
 
 
-def activate(name: str, inputs: list[Exact], alpha: Exact | None = None, beta: Exact | None = None) -> ActivationResult:
+def activate(
+    name: str,
+    inputs: list[Exact],
+    alpha: Exact | None = None,
+    beta: Exact | None = None,
+    max_work: int = SOFTMAX.default,
+) -> ActivationResult:
     function = ACTIVATIONS.get(name.lower())
     if function is None:
-        raise UsageError(f"unknown activation '{name}'", hint=f"use one of {', '.join(ACTIVATIONS)}")
+        from cnncalc.course.numbers import quote
+
+        raise UsageError(f"unknown activation {quote(name)}", hint=f"use one of {', '.join(ACTIVATIONS)}")
     a = function.default_alpha if alpha is None else alpha
     b = function.default_beta if beta is None else beta
+    check_work(SOFTMAX.unit, exact_work([*inputs, a, b]), max_work)
     if name.lower() == "softplus" and b == 0:
         raise UsageError("softplus needs beta != 0")
+    if name.lower() in ("softplus", "swish") and b != 0 and float(b) == 0:
+        raise UsageError(
+            f"--beta {show(b)} is 0 once converted to floating point, where softplus and swish compute",
+            hint="use a beta of at least 5e-324 in magnitude",
+        )
     exact_only = name.lower() in ("relu", "relu6", "leakyrelu")
     for value in (*inputs, a, b):
         if not exact_only and abs(Fraction(value)) > FLOAT_LIMIT:
-            raise UsageError(f"{show(value)} is too large for {name.lower()}, which computes in floating point")
+            raise UsageError(
+                f"{show(value)} is too large for {name.lower()}, which computes in floating point",
+                hint="inputs, alpha and beta up to 1e300 in magnitude",
+            )
     values = tuple(function.value(x, a, b) for x in inputs)
     derivatives = tuple(function.derivative(x, a, b) for x in inputs)
     parameters = f" (alpha = {show(a)}, beta = {show(b)})"

@@ -2,18 +2,26 @@
 
 Natural logarithms, as in the course notes and PyTorch. A multi-label target may hold
 ``None`` (written ``?``) for an unknown label, which is left out of the sum.
+
+Every loss gives the loss of each example, their sum (the course's triplet cost
+``J = sum_i L(A(i), P(i), N(i))``) and their batch mean (the course's ``J = 1/m sum_i L``,
+PyTorch's default ``reduction="mean"``). A probability is checked as the exact number
+written, and its logarithm is taken exactly when the float would lose it: ``1e-400``
+gives ``-ln 1e-400 = 921.03...``, not ``log(0)``.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from cnncalc.course.numbers import Exact, Real, number, rows, show, step
+from cnncalc.course.numbers import Exact, Real, digits, number, rows, show, step
 from cnncalc.errors import UsageError
 from cnncalc.formula import Line
+from cnncalc.limits import SOFTMAX, check_work
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -22,14 +30,61 @@ class LossResult:
     per_example: tuple[Real, ...]
     mean: Real
     steps: tuple[Line, ...]
+    #: the sum over the batch (the course's triplet cost J)
+    total: Real = 0
+    #: show ``J = sum`` next to the mean (the triplet loss, as the course defines its cost)
+    cost_is_sum: bool = False
 
 
-def _probability(p: Exact, what: str) -> float:
-    if not 0 < p < 1 and p != 1:
+def _probability(p: Exact, what: str) -> Exact:
+    if not 0 < p <= 1:
         raise UsageError(
             f"{what} {show(p)} is not a probability in (0, 1]", hint="cross-entropy needs predictions in (0, 1]"
         )
-    return float(p)
+    return p
+
+
+def neg_log(q: Exact) -> float:
+    """``-ln q`` for an exact ``0 < q <= 1``: through the float when it holds ``q`` as a normal
+    number, else from the exact numerator and denominator (``math.log`` takes any integer)."""
+    f = float(q)
+    if f >= sys.float_info.min:
+        return -math.log(f)
+    exact = Fraction(q)
+    return math.log(exact.denominator) - math.log(exact.numerator)
+
+
+def _sum(values: Sequence[Real]) -> Real:
+    if all(isinstance(v, (int, Fraction)) for v in values):
+        total = Fraction(sum(values))
+        return total.numerator if total.denominator == 1 else total
+    return math.fsum(float(v) for v in values)
+
+
+def _result(name: str, per: Sequence[Real], steps: list[Line], cost_is_sum: bool = False) -> LossResult:
+    if cost_is_sum:
+        steps.append(
+            step(
+                what="cost J",
+                formula="sum_i L(A(i), P(i), N(i))",
+                numbers=" + ".join(show(v) for v in per),
+                result=show(_sum(per)),
+            )
+        )
+    steps.append(_mean_step(per))
+    return LossResult(
+        name=name,
+        per_example=tuple(per),
+        mean=_mean(per),
+        steps=tuple(steps),
+        total=_sum(per),
+        cost_is_sum=cost_is_sum,
+    )
+
+
+def _check_budget(*batches: Sequence[Sequence[Exact | None]], max_work: int) -> None:
+    amount = 2 * sum(digits(v) for batch in batches for row in batch for v in row if v is not None)
+    check_work(SOFTMAX.unit, amount, max_work)
 
 
 def _mean(values: Sequence[Real]) -> Real:
@@ -49,8 +104,9 @@ def _mean_step(per: Sequence[Real]) -> Line:
     )
 
 
-def binary_cross_entropy(targets: list[Exact], predictions: list[Exact]) -> LossResult:
+def binary_cross_entropy(targets: list[Exact], predictions: list[Exact], max_work: int = SOFTMAX.default) -> LossResult:
     """``-y ln p - (1 - y) ln(1 - p)`` per example."""
+    _check_budget([targets], [predictions], max_work=max_work)
     if len(targets) != len(predictions):
         raise UsageError(f"{len(targets)} targets but {len(predictions)} predictions")
     steps, per = [], []
@@ -58,7 +114,7 @@ def binary_cross_entropy(targets: list[Exact], predictions: list[Exact]) -> Loss
         if y not in (0, 1):
             raise UsageError(f"a binary target is 0 or 1, got {show(y)}")
         q = _probability(p if y == 1 else 1 - p, "prediction" if y == 1 else "1 - prediction")
-        loss = -math.log(q)
+        loss = neg_log(q)
         per.append(loss)
         steps.append(
             step(
@@ -68,12 +124,14 @@ def binary_cross_entropy(targets: list[Exact], predictions: list[Exact]) -> Loss
                 result=show(loss),
             )
         )
-    steps.append(_mean_step(per))
-    return LossResult(name="binary cross-entropy", per_example=tuple(per), mean=_mean(per), steps=tuple(steps))
+    return _result("binary cross-entropy", per, steps)
 
 
-def categorical_cross_entropy(targets: list[list[Exact]], predictions: list[list[Exact]]) -> LossResult:
+def categorical_cross_entropy(
+    targets: list[list[Exact]], predictions: list[list[Exact]], max_work: int = SOFTMAX.default
+) -> LossResult:
     """``-sum_k y_k ln p_k``; a target row of one integer is a class index (0-based)."""
+    _check_budget(targets, predictions, max_work=max_work)
     if len(targets) != len(predictions):
         raise UsageError(f"{len(targets)} target rows but {len(predictions)} prediction rows")
     steps, per = [], []
@@ -97,17 +155,19 @@ def categorical_cross_entropy(targets: list[list[Exact]], predictions: list[list
             )
         k = target.index(1)
         q = _probability(p[k], "prediction")
-        loss = -math.log(q)
+        loss = neg_log(q)
         per.append(loss)
         steps.append(
             step(what=f"class {k}", formula="-sum_k y_k ln p_k", numbers=f"-ln {show(p[k])}", result=show(loss))
         )
-    steps.append(_mean_step(per))
-    return LossResult(name="categorical cross-entropy", per_example=tuple(per), mean=_mean(per), steps=tuple(steps))
+    return _result("categorical cross-entropy", per, steps)
 
 
-def multilabel_cross_entropy(targets: list[list[Exact | None]], predictions: list[list[Exact]]) -> LossResult:
+def multilabel_cross_entropy(
+    targets: list[list[Exact | None]], predictions: list[list[Exact]], max_work: int = SOFTMAX.default
+) -> LossResult:
     """``sum_k [-y_k ln p_k - (1 - y_k) ln(1 - p_k)]`` over the known labels."""
+    _check_budget(targets, predictions, max_work=max_work)
     if len(targets) != len(predictions):
         raise UsageError(f"{len(targets)} target rows but {len(predictions)} prediction rows")
     steps, per = [], []
@@ -121,7 +181,7 @@ def multilabel_cross_entropy(targets: list[list[Exact | None]], predictions: lis
             if y not in (0, 1):
                 raise UsageError(f"a label is 0, 1 or ?, got {show(y)}")
             q = _probability(pk if y == 1 else 1 - pk, "prediction" if y == 1 else "1 - prediction")
-            terms.append(-math.log(q))
+            terms.append(neg_log(q))
             shown.append(f"-ln {show(q)}")
         loss = math.fsum(terms)
         per.append(loss)
@@ -133,12 +193,14 @@ def multilabel_cross_entropy(targets: list[list[Exact | None]], predictions: lis
                 result=show(loss),
             )
         )
-    steps.append(_mean_step(per))
-    return LossResult(name="multi-label cross-entropy", per_example=tuple(per), mean=_mean(per), steps=tuple(steps))
+    return _result("multi-label cross-entropy", per, steps)
 
 
-def mse(targets: list[list[Exact]], predictions: list[list[Exact]], half: bool = False) -> LossResult:
+def mse(
+    targets: list[list[Exact]], predictions: list[list[Exact]], half: bool = False, max_work: int = SOFTMAX.default
+) -> LossResult:
     """Mean over every element (PyTorch ``MSELoss``); ``half`` gives the course's ``1/2 (s - s^)^2``."""
+    _check_budget(targets, predictions, max_work=max_work)
     if [len(t) for t in targets] != [len(p) for p in predictions]:
         raise UsageError("targets and predictions must have the same shape")
     factor = Fraction(1, 2) if half else 1
@@ -157,14 +219,19 @@ def mse(targets: list[list[Exact]], predictions: list[list[Exact]], half: bool =
                 result=show(value),
             )
         )
-    steps.append(_mean_step(per))
-    return LossResult(name="mean squared error", per_example=tuple(per), mean=_mean(per), steps=tuple(steps))
+    return _result("mean squared error", per, steps)
 
 
 def triplet(
-    anchor: list[list[Exact]], positive: list[list[Exact]], negative: list[list[Exact]], margin: Exact
+    anchor: list[list[Exact]],
+    positive: list[list[Exact]],
+    negative: list[list[Exact]],
+    margin: Exact,
+    max_work: int = SOFTMAX.default,
 ) -> LossResult:
-    """``max(||f(A) - f(P)||^2 - ||f(A) - f(N)||^2 + alpha, 0)`` (squared distances, FaceNet)."""
+    """``max(||f(A) - f(P)||^2 - ||f(A) - f(N)||^2 + alpha, 0)`` (squared distances, FaceNet);
+    the cost is the course's ``J = sum`` of the losses, shown next to the batch mean."""
+    _check_budget(anchor, positive, negative, [[margin]], max_work=max_work)
     if not (len(anchor) == len(positive) == len(negative)):
         raise UsageError("anchor, positive and negative need the same number of rows")
     per: list[Real] = []
@@ -184,8 +251,7 @@ def triplet(
                 result=show(value),
             )
         )
-    steps.append(_mean_step(per))
-    return LossResult(name="triplet loss", per_example=tuple(per), mean=_mean(per), steps=tuple(steps))
+    return _result("triplet loss", per, steps, cost_is_sum=True)
 
 
 def labels(text: str, what: str) -> list[list[Exact | None]]:
@@ -198,13 +264,13 @@ def labels(text: str, what: str) -> list[list[Exact | None]]:
     return [[None if v is None else number(v, what) for v in row] for row in cells]
 
 
-def cross_entropy(target: str, pred: str, *, multi_label: bool) -> LossResult:
+def cross_entropy(target: str, pred: str, *, multi_label: bool, max_work: int = SOFTMAX.default) -> LossResult:
     """``cnncalc loss cross-entropy``: multi-label with the flag; otherwise binary when every
     example has one prediction, else multi-class (one-hot or class-index targets)."""
     predictions = rows(pred, "--pred")
     if multi_label:
-        return multilabel_cross_entropy(labels(target, "--target"), predictions)
+        return multilabel_cross_entropy(labels(target, "--target"), predictions, max_work=max_work)
     targets = rows(target, "--target")
     if all(len(p) == 1 for p in predictions):
-        return binary_cross_entropy([t for row in targets for t in row], [p[0] for p in predictions])
-    return categorical_cross_entropy(targets, predictions)
+        return binary_cross_entropy([t for row in targets for t in row], [p[0] for p in predictions], max_work=max_work)
+    return categorical_cross_entropy(targets, predictions, max_work=max_work)

@@ -2,7 +2,12 @@
 
 An activation volume is ``n_H x n_W x n_C`` (channels last). ``G_kk' = sum_ij a_ijk a_ijk'``;
 ``J_style = ||G(S) - G(G)||_F^2 / (2 n_H n_W n_C)^2``; ``J_content = 1/2 ||a(C) - a(G)||^2``.
-All exact for exact inputs.
+All exact for exact inputs: the values are scaled to integers by one common denominator,
+multiplied and summed as integers, and divided back once per Gram entry.
+
+The work, known from the shape before it starts, is ``C^2 x positions`` multiply-adds per
+volume (times the machine words of the largest scaled value, squared, beyond 64 bits), refused
+past ``max_work`` (:data:`cnncalc.limits.GRAM`, ``--max-work``).
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from operator import mul
 
-from cnncalc.course.numbers import Exact, show, step
+from cnncalc.course.numbers import Exact, common_denominator, show, step
 from cnncalc.errors import UsageError
 from cnncalc.formula import Line
+from cnncalc.limits import GRAM, check_work
 from cnncalc.reference.tensor import Tensor
 
 
@@ -23,10 +29,27 @@ def _tidy(value: Fraction | int) -> Exact:
     return value
 
 
+def _scaled(volume: Tensor) -> tuple[list[list[int]], int]:
+    """The planes as integers and the common denominator they were multiplied by."""
+    denominator = common_denominator(v for plane in volume.data for v in plane)
+    return [[int(v * denominator) for v in plane] for plane in volume.data], denominator
+
+
+def gram_work(volume: Tensor) -> int:
+    """Multiply-adds of one Gram matrix: channels squared x positions, times (64-bit words per value)^2."""
+    planes, _ = _scaled(volume)
+    bits = max((abs(v).bit_length() for plane in planes for v in plane), default=0)
+    words = max(1, -(-bits // 64))
+    positions = len(planes[0]) if planes else 0
+    return volume.channels * volume.channels * positions * words * words
+
+
 def gram(volume: Tensor) -> list[list[Exact]]:
-    planes = volume.data
+    planes, denominator = _scaled(volume)
+    square = denominator * denominator
     return [
-        [_tidy(sum(map(mul, planes[k], planes[j]))) for j in range(volume.channels)] for k in range(volume.channels)
+        [_tidy(Fraction(sum(map(mul, planes[k], planes[j])), square)) for j in range(volume.channels)]
+        for k in range(volume.channels)
     ]
 
 
@@ -40,9 +63,13 @@ class StyleResult:
     steps: tuple[Line, ...]
 
 
-def style(volume: Tensor, generated: Tensor | None = None) -> StyleResult:
+def style(volume: Tensor, generated: Tensor | None = None, max_work: int = GRAM.default) -> StyleResult:
     if len(volume.spatial) != 2:
         raise UsageError(f"an activation volume is n_H x n_W x n_C; this one has {len(volume.spatial)} spatial dims")
+    if generated is not None and generated.shape != volume.shape:
+        raise UsageError(f"the two volumes differ: {volume.shape} and {generated.shape}")
+    work = gram_work(volume) + (0 if generated is None else gram_work(generated))
+    check_work(GRAM.unit, work, max_work)
     g = gram(volume)
     steps = [
         step(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from cnncalc.formatting import show_fraction as show
@@ -19,16 +19,17 @@ class CellWorking:
     bias: Number | None
     total: Number
 
-    def line(self) -> Line:
-        """``out[0, 1] (filter 0) = 1x2 + 0x1 + ... = 5``: the same working line as everywhere else."""
+    def line(self, show: Callable[[Number], str] = show) -> Line:
+        """``out[0, 1] (filter 0) = 1x2 + 0x1 + ... = 5``: the same working line as everywhere else
+        (``show`` writes each number: the renderer shows decimals as decimals)."""
         products = " + ".join(f"{show(v)}x{show(w)}" for v, w in self.terms)
         bias = f" + {show(self.bias)}" if self.bias is not None else ""
         where = f"out[{', '.join(map(str, self.cell))}] (filter {self.filter_index})"
         total = show(self.total)
         return Line(name=Math(where, where), numbers=Math(products + bias, products + bias), result=Math(total, total))
 
-    def text(self) -> str:
-        return self.line().text()
+    def text(self, show: Callable[[Number], str] = show) -> str:
+        return self.line(show).text()
 
 
 def conv_cell(

@@ -4,6 +4,12 @@ Everything the user typed is validated here, once: per-dim values (``2`` or ``2x
 padding in the ``.arch`` syntax (``1``, ``0:1``, ``same``...), matrices and their
 shapes. Bad option values are usage errors (exit 2); bad matrix contents and shapes
 that do not fit are input errors (exit 1).
+
+The work is estimated from the shapes before anything is computed (:func:`conv_work`,
+:func:`pool_work`, :func:`deconv_work`, in "cell operations": the padded input and the
+output cells times the window, the channels and the filters) and refused past
+``max_work`` (default :data:`cnncalc.limits.REFERENCE`, raised with ``--max-work``), so
+``--padding 100000`` on a 1 x 1 input stops at once instead of filling the memory.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from fractions import Fraction
 from typing import Any
 
 from cnncalc.arch.values import Where, read_dims, read_padding
+from cnncalc.course.numbers import vector
 from cnncalc.errors import ArchError, ShapeError, UsageError
 from cnncalc.geometry import mode_padding
+from cnncalc.limits import REFERENCE, check_work
 from cnncalc.reference.cell_working import CellWorking, conv_cell
 from cnncalc.reference.matrices import parse_matrix, read_matrix
 from cnncalc.reference.ops import conv, deconv, pool
@@ -26,6 +34,64 @@ class ReferenceResult:
     output: Tensor
     padding: tuple[tuple[int, int], ...]
     workings: tuple[CellWorking, ...] = ()
+    #: the user wrote a fraction (``1/3``) in an input: values are shown as fractions, else as decimals
+    fractions: bool = False
+
+
+def _product(values: tuple[int, ...] | list[int]) -> int:
+    total = 1
+    for v in values:
+        total *= v
+    return total
+
+
+def _windows_along(padded: int, span: int, stride: int, ceil: bool) -> int:
+    """Windows along one dim (an upper bound in ceil mode), from the sizes alone."""
+    if padded < span:
+        return 1 if ceil and padded > 0 else 0
+    return (padded - span + (stride - 1 if ceil else 0)) // stride + 1
+
+
+def conv_work(
+    x: Tensor,
+    kernel: tuple[int, ...],
+    filters: int,
+    strides: tuple[int, ...],
+    pads: tuple[tuple[int, int], ...],
+    dilations: tuple[int, ...],
+) -> int:
+    """Cell operations of a cross-correlation: the padded copy of the input, then every
+    output cell times the window times the input channels, per filter."""
+    padded = [size + p0 + p1 for size, (p0, p1) in zip(x.spatial, pads, strict=True)]
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations, strict=True)]
+    out = [_windows_along(p, sp, s, False) for p, sp, s in zip(padded, spans, strides, strict=True)]
+    return x.channels * _product(padded) + _product(out) * max(filters, 1) * (_product(kernel) * x.channels + 1)
+
+
+def pool_work(
+    x: Tensor, kernel: tuple[int, ...], strides: tuple[int, ...], pads: tuple[tuple[int, int], ...], ceil: bool
+) -> int:
+    """Cell operations of pooling: every output cell times the window, per channel (and once for the windows)."""
+    padded = [size + p0 + p1 for size, (p0, p1) in zip(x.spatial, pads, strict=True)]
+    out = [_windows_along(p, k, s, ceil) for p, k, s in zip(padded, kernel, strides, strict=True)]
+    return _product(out) * (_product(kernel) + 1) * (x.channels + 1)
+
+
+def deconv_work(
+    x: Tensor,
+    kernel: tuple[int, ...],
+    filters: int,
+    strides: tuple[int, ...],
+    pads: tuple[tuple[int, int], ...],
+    dilations: tuple[int, ...],
+    extra: tuple[int, ...],
+) -> int:
+    """Cell operations of a transposed convolution: the full (uncropped) output buffer per filter,
+    and every input cell scattered through the window to every filter."""
+    full = [(i - 1) * s + d * (k - 1) + 1 for i, s, d, k in zip(x.spatial, strides, dilations, kernel, strict=True)]
+    out = [f - p0 - p1 + op for f, (p0, p1), op in zip(full, pads, extra, strict=True)]
+    buffer = [max(f, p0 + max(o, 0)) for f, (p0, _), o in zip(full, pads, out, strict=True)]
+    return filters * (_product(buffer) + _product(x.spatial) * _product(kernel) * x.channels)
 
 
 def _option(error: ArchError, option: str) -> UsageError:
@@ -74,9 +140,14 @@ def resolve_padding(
 
 
 def load_tensor(value: str, option: str, rank: int) -> Tensor:
-    nested, source = read_matrix(value, option=option)
+    return load_tensor_written(value, option, rank)[0]
+
+
+def load_tensor_written(value: str, option: str, rank: int) -> tuple[Tensor, bool]:
+    """The tensor, and whether the user wrote a fraction in it."""
+    nested, source, fractions = read_matrix(value, option=option)
     try:
-        return Tensor.from_nested(nested, rank)
+        return Tensor.from_nested(nested, rank), fractions
     except ValueError:
         depth = len(nested_shape(nested))
         raise ShapeError(
@@ -86,10 +157,10 @@ def load_tensor(value: str, option: str, rank: int) -> Tensor:
         ) from None
 
 
-def load_filters(value: str, rank: int, channels: int) -> tuple[list[list[list[Number]]], tuple[int, ...], str]:
+def load_filters(value: str, rank: int, channels: int) -> tuple[list[list[list[Number]]], tuple[int, ...], str, bool]:
     """Filters as ``weight[k][c][tap]`` from nests of ``rank`` (one channel, one filter),
     ``rank+1`` (channels last) or ``rank+2`` (channels, then filters last: H x W x C x K) levels."""
-    nested, source = read_matrix(value, option="--filter")
+    nested, source, fractions = read_matrix(value, option="--filter")
     shape = nested_shape(nested)
     depth = len(shape)
     if depth not in (rank, rank + 1, rank + 2):
@@ -106,7 +177,7 @@ def load_filters(value: str, rank: int, channels: int) -> tuple[list[list[list[N
     for _ in range(rank - 1):
         flat = [x for row in flat for x in row]  # taps row-major
     weight = [[[_at(tap, c, k, depth, rank) for tap in flat] for c in range(in_channels)] for k in range(filters)]
-    return weight, kernel, source
+    return weight, kernel, source, fractions
 
 
 def _at(tap: Any, c: int, k: int, depth: int, rank: int) -> Number:
@@ -120,7 +191,7 @@ def _at(tap: Any, c: int, k: int, depth: int, rank: int) -> Number:
 def read_bias(text: str | None, count: int) -> list[Number] | None:
     if text is None:
         return None
-    values = parse_matrix(text if text.strip().startswith("[") else f"[{text}]", "--bias")
+    values = parse_matrix(text, "--bias") if text.strip().startswith("[") else vector(text, "--bias")
     if not isinstance(values, list) or any(isinstance(v, list) for v in values):
         raise UsageError("--bias is one number or a list with one per filter")
     if len(values) == 1:
@@ -137,13 +208,24 @@ def _check_extent(output: Tensor, what: str) -> None:
         )
 
 
-def _filtered_layer(
-    input_value: str, filter_value: str, stride: str, dilation: str, dims: int
-) -> tuple[Tensor, list[list[list[Number]]], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+@dataclass(frozen=True, slots=True)
+class _Filtered:
     """What conv and deconv both read: the input, the filters (and their kernel), stride and dilation."""
-    x = load_tensor(input_value, "--input", dims)
-    weight, kernel, _ = load_filters(filter_value, dims, x.channels)
-    return x, weight, kernel, per_dim(stride, "--stride", dims, 1), per_dim(dilation, "--dilation", dims, 1)
+
+    x: Tensor
+    weight: list[list[list[Number]]]
+    kernel: tuple[int, ...]
+    strides: tuple[int, ...]
+    dilations: tuple[int, ...]
+    fractions: bool
+
+
+def _filtered_layer(input_value: str, filter_value: str, stride: str, dilation: str, dims: int) -> _Filtered:
+    strides = per_dim(stride, "--stride", dims, 1)
+    dilations = per_dim(dilation, "--dilation", dims, 1)
+    x, input_fractions = load_tensor_written(input_value, "--input", dims)
+    weight, kernel, _, filter_fractions = load_filters(filter_value, dims, x.channels)
+    return _Filtered(x, weight, kernel, strides, dilations, input_fractions or filter_fractions)
 
 
 def run_conv(
@@ -158,12 +240,15 @@ def run_conv(
     explain: bool,
     cell: str | None,
     order: str,
+    max_work: int = REFERENCE.default,
 ) -> ReferenceResult:
-    x, weight, kernel, strides, dilations = _filtered_layer(input_value, filter_value, stride, dilation, dims)
+    layer = _filtered_layer(input_value, filter_value, stride, dilation, dims)
+    x, weight, kernel, strides, dilations = layer.x, layer.weight, layer.kernel, layer.strides, layer.dilations
     pads = resolve_padding(
         padding, sizes=x.spatial, kernel=kernel, stride=strides, dilation=dilations, modes=("valid", "same", "full")
     )
     biases = read_bias(bias, len(weight))
+    check_work(REFERENCE.unit, conv_work(x, kernel, len(weight), strides, pads, dilations), max_work)
     out = conv(x, weight, kernel, stride=strides, padding=pads, dilation=dilations, bias=biases)
     _check_extent(out, "convolution")
     workings: tuple[CellWorking, ...] = ()
@@ -186,7 +271,8 @@ def run_conv(
             )
             for k in range(len(weight))
         )
-    return ReferenceResult(output=out, padding=pads, workings=workings)
+    fractions = layer.fractions or _bias_fractions(bias)
+    return ReferenceResult(output=out, padding=pads, workings=workings, fractions=fractions)
 
 
 def run_pool(
@@ -199,14 +285,16 @@ def run_pool(
     ceil: bool,
     include_padding: bool,
     dims: int,
+    max_work: int = REFERENCE.default,
 ) -> ReferenceResult:
-    x = load_tensor(input_value, "--input", dims)
     kernels = per_dim(kernel, "--kernel", dims, 1)
     strides = per_dim(stride, "--stride", dims, 1) if stride else kernels
+    x, fractions = load_tensor_written(input_value, "--input", dims)
     ones = (1,) * dims
     pads = resolve_padding(
         padding, sizes=x.spatial, kernel=kernels, stride=strides, dilation=ones, modes=("valid", "same")
     )
+    check_work(REFERENCE.unit, pool_work(x, kernels, strides, pads, ceil), max_work)
     out = pool(
         x,
         kernels,
@@ -218,7 +306,7 @@ def run_pool(
         count_include_pad=include_padding,
     )
     _check_extent(out, "pooling")
-    return ReferenceResult(output=out, padding=pads)
+    return ReferenceResult(output=out, padding=pads, fractions=fractions)
 
 
 def run_deconv(
@@ -231,15 +319,18 @@ def run_deconv(
     dilation: str,
     bias: str | None,
     dims: int,
+    max_work: int = REFERENCE.default,
 ) -> ReferenceResult:
     """Filters as for conv (H x W x C x K): channel c of the input, filter k of the output."""
-    x, weight, kernel, strides, dilations = _filtered_layer(input_value, filter_value, stride, dilation, dims)
+    layer = _filtered_layer(input_value, filter_value, stride, dilation, dims)
+    x, weight, kernel, strides, dilations = layer.x, layer.weight, layer.kernel, layer.strides, layer.dilations
     extra = per_dim(output_padding, "--output-padding", dims, 0)
     pads = resolve_padding(
         padding, sizes=x.spatial, kernel=kernel, stride=strides, dilation=dilations, modes=("valid",)
     )
     if any(op >= max(s, d) for op, s, d in zip(extra, strides, dilations, strict=True)):
         raise UsageError("--output-padding must be smaller than the stride or the dilation (as PyTorch requires)")
+    check_work(REFERENCE.unit, deconv_work(x, kernel, len(weight), strides, pads, dilations, extra), max_work)
     transposed = [
         [[weight[k][c][t] for t in range(len(weight[k][c]))] for k in range(len(weight))] for c in range(x.channels)
     ]
@@ -258,4 +349,8 @@ def run_deconv(
         raise ShapeError(
             "the padding removes the whole transposed-convolution output", hint="use less padding"
         ) from None
-    return ReferenceResult(output=out, padding=pads)
+    return ReferenceResult(output=out, padding=pads, fractions=layer.fractions or _bias_fractions(bias))
+
+
+def _bias_fractions(text: str | None) -> bool:
+    return text is not None and "/" in text

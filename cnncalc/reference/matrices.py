@@ -2,8 +2,10 @@
 
 Plain text: one row per line, values separated by spaces or commas, a blank line
 between channels (so two blocks of rows are a two-channel image, channels-last).
-Numbers are exact: integers, decimals (``0.25`` is 1/4) and fractions (``1/3``);
-NaN and infinities are refused. A value may be a path, ``-`` (stdin) or inline JSON.
+Numbers are exact: integers, decimals (``0.25`` is 1/4) and fractions (``1/3``), read by
+:func:`cnncalc.course.numbers.parse_exact` within its digit and exponent limits; NaN and
+infinities are refused. A value may be a path, ``-`` (stdin) or inline JSON; at most
+:data:`~cnncalc.limits.MAX_SOURCE_BYTES` bytes are read from a file or stdin.
 """
 
 from __future__ import annotations
@@ -12,28 +14,49 @@ import json
 import re
 import sys
 from fractions import Fraction
-from typing import Any
+from typing import Any, BinaryIO
 
 from cnncalc.arch.source import decode
+from cnncalc.course.numbers import NumberError, is_fraction, parse_exact
 from cnncalc.errors import ArchError, Location, UsageError
+from cnncalc.limits import MAX_SOURCE_BYTES, LimitError, format_amount
 from cnncalc.reference.tensor import nested_shape
 
-_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/\d+)?\Z")
-_SEPARATORS = re.compile(r"[,\s]+")
+
+def read_bounded(handle: BinaryIO, source: str) -> bytes:
+    """At most :data:`MAX_SOURCE_BYTES` bytes (``/dev/zero`` is refused, not read to the end)."""
+    data = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise LimitError(
+            f"{source} is larger than {format_amount(MAX_SOURCE_BYTES)} bytes, the most cnncalc reads",
+            hint="give a smaller matrix",
+        )
+    return data
 
 
-def read_matrix(value: str, *, option: str) -> tuple[Any, str]:
-    """The nested lists behind an option's value, and the name to use in messages."""
+def read_text(value: str, option: str) -> tuple[str, str]:
+    """The text behind an option's value (inline text, a path or ``-``) and the name for messages."""
     if value.lstrip().startswith("[") or "\n" in value:  # inline JSON or inline text rows
-        return parse_matrix(value, option), option
+        return value, option
     if value == "-":
-        return parse_matrix(sys.stdin.read(), "<stdin>"), "<stdin>"
+        return decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>"), "<stdin>"
     try:
         with open(value, "rb") as handle:
-            data = handle.read()
+            data = read_bounded(handle, value)
     except OSError as error:
-        raise UsageError(f"{option}: cannot read '{value}': {error.strerror}") from None
-    return parse_matrix(decode(data, value), value), value
+        raise UsageError(f"{option}: cannot read {value!r}: {error.strerror}") from None
+    return decode(data, value), value
+
+
+def read_matrix(value: str, *, option: str) -> tuple[Any, str, bool]:
+    """The nested lists behind an option's value, the name to use in messages, and whether
+    the user wrote a fraction ``p/q`` in it (results are then shown as fractions)."""
+    text, source = read_text(value, option)
+    return parse_matrix(text, source), source, _wrote_fraction(text)
+
+
+def _wrote_fraction(text: str) -> bool:
+    return not text.lstrip().startswith("[") and any(is_fraction(t) for t in re.findall(r"[^,\s]+", text))
 
 
 def parse_matrix(text: str, source: str) -> Any:
@@ -55,13 +78,19 @@ def _refuse_constant(name: str) -> Any:
 
 
 def load_exact_json(text: str, source: str) -> Any:
-    """JSON with decimals read as exact fractions; NaN and Infinity refused."""
+    """JSON with numbers read exactly within the limits of :func:`parse_exact`; NaN and Infinity
+    refused; nesting deeper than Python can parse is an error, not a crash."""
     try:
-        return json.loads(text, parse_float=Fraction, parse_constant=_refuse_constant)
+        return json.loads(text, parse_float=parse_exact, parse_int=parse_exact, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise ArchError(
             f"invalid JSON: {error.msg}", location=Location(source=source, line=error.lineno, column=error.colno)
         ) from None
+    except NumberError as error:
+        kind = LimitError if error.limit else ArchError
+        raise kind(error.message, location=Location(source=source, line=1, column=1), hint=error.hint) from None
+    except RecursionError:
+        raise ArchError("the JSON is nested too deeply", location=Location(source=source, line=1, column=1)) from None
     except ValueError as error:
         raise ArchError(str(error), location=Location(source=source, line=1, column=1)) from None
 
@@ -94,14 +123,15 @@ def _parse_text(text: str, source: str) -> Any:
             continue
         row: list[Fraction | int] = []
         for match in re.finditer(r"[^,\s]+", content):
-            token = match.group()
-            if not _NUMBER.match(token):
-                raise ArchError(
-                    f"'{token}' is not a number",
+            try:
+                row.append(parse_exact(match.group()))
+            except NumberError as error:
+                kind = LimitError if error.limit else ArchError
+                raise kind(
+                    error.message,
                     location=Location(source=source, line=number, column=match.start() + 1),
-                    hint="write integers, decimals like 0.5 or fractions like 1/3",
-                )
-            row.append(_exact(token))
+                    hint=error.hint,
+                ) from None
         channels[-1].append(row)
     if not channels[-1]:
         channels.pop()
@@ -114,8 +144,3 @@ def _parse_text(text: str, source: str) -> Any:
             "every channel must have the same rows and columns", location=Location(source=source, line=1, column=1)
         )
     return [[[c[i][j] for c in channels] for j in range(len(channels[0][0]))] for i in range(len(channels[0]))]
-
-
-def _exact(token: str) -> Fraction | int:
-    value = Fraction(token)
-    return int(value) if value.denominator == 1 else value

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from cnncalc.course.boxes import Box, Detection
 
 
-def _corners(box: Box) -> list[int | float | str]:
+def _corners(box: Box) -> list[int | float | str | None]:
     return [json_number(v) for v in (box.x1, box.y1, box.x2, box.y2)]
 
 
@@ -50,7 +50,7 @@ def nms_lines(result: NmsResult) -> list[str]:
     for event in result.events:
         d = event.detection
         if event.action == "below threshold":
-            lines.append(f"{_name(d)} score {show(d.score)} < {show(result.score_threshold)}: dropped first")
+            lines.append(f"{_name(d)} score {show(d.score)} <= {show(result.score_threshold)}: discarded first")
         elif event.action == "picked":
             lines.append(f"pick {_name(d)} {d.box.text()} score {show(d.score)}")
         else:
@@ -67,8 +67,11 @@ def render_nms(result: NmsResult) -> RenderableType:
     from rich.text import Text
 
     kept = ", ".join(_name(d) for d in result.kept) or "none"
+    scope = "per class" if result.per_class else "across classes"
     return Group(
-        Text("Non-max suppression:"), *(Text("  " + line) for line in nms_lines(result)), Text(f"kept: {kept}")
+        Text(f"Non-max suppression ({scope}):"),
+        *(Text("  " + line) for line in nms_lines(result)),
+        Text(f"kept: {kept}"),
     )
 
 
@@ -101,9 +104,16 @@ def yolo_json(result: YoloVolume) -> dict[str, Any]:
         "anchors": result.anchors,
         "classes": result.classes,
         "output_shape": result.shape,
+        "last_conv_channels": result.channels,
         "elements": result.elements,
     }
 
 
 def yolo_fields(result: YoloVolume) -> list[tuple[str, str]]:
-    return [("output volume", " x ".join(map(str, result.shape))), ("values", f"{result.elements:,}")]
+    depth = 5 + result.classes
+    return [
+        ("output volume", " x ".join(map(str, result.shape))),
+        ("last conv channels", f"{result.anchors} x {depth} = {result.channels:,}"),
+        ("last conv output", f"{result.grid} x {result.grid} x {result.channels}"),
+        ("values", f"{result.elements:,}"),
+    ]

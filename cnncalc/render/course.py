@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import math
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cnncalc.formula import Line
 
@@ -46,3 +49,31 @@ def steps_json(steps: tuple[Line, ...]) -> list[dict[str, str]]:
         }
         for s in steps
     ]
+
+
+def _strict(value: Any) -> Any:
+    """Floats JSON cannot hold, as the documented strings: ``"inf"``, ``"-inf"``; NaN as ``null``."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict(v) for v in value]
+    return value
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """A course or reference document as strict RFC 8259 JSON: no ``NaN``/``Infinity`` tokens
+    (``allow_nan=False`` makes a regression raise), and exact integers of any length (their
+    digits are bounded by the number limits and the work budget, not by Python's 4,300-digit
+    ``str`` limit)."""
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return json.dumps(_strict(document), allow_nan=False)
+    finally:
+        sys.set_int_max_str_digits(previous)

@@ -12,14 +12,18 @@ def softmax_json(result: SoftmaxResult) -> dict[str, Any]:
     return {
         "schema": "cnncalc.softmax/1",
         "inputs": [json_number(v) for v in result.inputs],
-        "exponentials": list(result.exponentials),
-        "sum": result.total,
-        "probabilities": list(result.probabilities),
+        "exponentials": [json_number(v) for v in result.exponentials],
+        "sum": json_number(result.total),
+        "probabilities": [json_number(v) for v in result.probabilities],
     }
 
 
 def softmax_fields(result: SoftmaxResult) -> list[tuple[str, str]]:
-    return [(f"p({show(z)})", show(p, 4)) for z, p in zip(result.inputs, result.probabilities, strict=True)]
+    """One row per input, labelled by its index as the course writes p_i (from 1), with its score."""
+    return [
+        (f"p_{i} (z = {show(z)})", show(p, 4))
+        for i, (z, p) in enumerate(zip(result.inputs, result.probabilities, strict=True), start=1)
+    ]
 
 
 def activation_json(function: str, result: ActivationResult) -> dict[str, Any]:

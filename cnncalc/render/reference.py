@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from functools import partial
 from typing import Any
 
-from cnncalc.course.numbers import json_number
-from cnncalc.formatting import show_fraction as show
+from cnncalc.course.numbers import json_number, show_written
 from cnncalc.reference.commands import ReferenceResult
 
 
@@ -33,7 +33,7 @@ def reference_json(result: ReferenceResult) -> dict[str, Any]:
                 "terms": [[json_number(v), json_number(k)] for v, k in w.terms],
                 "bias": None if w.bias is None else json_number(w.bias),
                 "value": json_number(w.total),
-                "text": w.text(),
+                "text": w.text(partial(show_written, fractions=result.fractions)),
             }
             for w in result.workings
         ]
@@ -46,6 +46,7 @@ def render_reference(result: ReferenceResult, title: str) -> Any:
     from rich.text import Text
 
     out = result.output
+    show = partial(show_written, fractions=result.fractions)
     parts: list[Any] = []
     rows_dim = out.spatial[-2] if len(out.spatial) >= 2 else 1
     cols = out.spatial[-1] if out.spatial else 1
@@ -66,5 +67,5 @@ def render_reference(result: ReferenceResult, title: str) -> Any:
                 table.add_row(*(show(v) for v in out.data[c][start + r * cols : start + (r + 1) * cols]))
             parts.append(table)
     for working in result.workings:
-        parts.append(Text(working.text()))
+        parts.append(Text(working.text(show)))
     return Group(*parts)

@@ -8,7 +8,7 @@ from cnncalc.course.numbers import Exact, json_number, show
 from cnncalc.course.style import StyleResult
 
 
-def _matrix_json(matrix: list[list[Exact]] | None) -> list[list[int | float | str]] | None:
+def _matrix_json(matrix: list[list[Exact]] | None) -> list[list[int | float | str | None]] | None:
     return None if matrix is None else [[json_number(v) for v in row] for row in matrix]
 
 

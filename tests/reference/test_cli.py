@@ -77,7 +77,9 @@ def test_average_pooling(run_cli: Callable[..., Any]) -> None:
     table = run_cli(
         "reference", "pool", "--input", "[[1,3,2,1],[2,9,1,1],[1,4,2,3],[5,6,1,2]]", "--kernel", "2", "--mode", "avg"
     )
-    assert "15/4" in table.stdout  # exact in the table
+    assert "3.75" in table.stdout and "15/4" not in table.stdout  # integers in: decimals out, exactly
+    fractions = run_cli("reference", "pool", "--input", "1/2 3 2 1\n2 9 1 1", "--kernel", "2", "--mode", "avg")
+    assert "29/8" in fractions.stdout  # a fraction written in: fractions out
 
 
 def test_multichannel_text_input_and_same_padding(run_cli: Callable[..., Any], tmp_path: Path) -> None:
@@ -141,12 +143,15 @@ def test_errors(run_cli: Callable[..., Any], args: list[str], code: int, message
     assert result.stderr == message
 
 
-def test_text_matrix_error_points_at_the_token(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+def test_text_matrix_error_points_at_the_token(
+    run_cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a short relative name: long paths are shortened in messages
     image = tmp_path / "bad.txt"
     image.write_text("1 2 3\n4 x 6\n")
-    result = run_cli("reference", "pool", "--input", str(image), "--kernel", "2")
+    result = run_cli("reference", "pool", "--input", "bad.txt", "--kernel", "2")
     assert result.exit_code == 1
     assert (
         result.stderr
-        == f"{image}:2:3: error: 'x' is not a number (hint: write integers, decimals like 0.5 or fractions like 1/3)\n"
+        == "bad.txt:2:3: error: 'x' is not a number (hint: write integers, decimals like 0.5 or fractions like 1/3)\n"
     )

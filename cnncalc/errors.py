@@ -6,7 +6,59 @@ input) or 2 (bad usage) in exactly one place; library code only raises.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: a word of a message (a token, a path) longer than this is cut to its first :data:`KEPT`
+#: characters, an ellipsis and its length (a 5 MB token is not echoed back)
+MAX_WORD = 200
+KEPT = 80
+#: a whole message longer than this is cut in the middle of its text
+MAX_MESSAGE = 1000
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
+_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+_CLOSING = re.compile(r"['\")\],:;.]*$")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to write to a terminal: control characters (ESC, BEL, line breaks, C1
+    controls, bidi overrides: every character Python does not call printable) are shown
+    escaped — ``\\e``, ``\\n``, ``\\x07``, ``\\u202e`` — never emitted."""
+    if text.isprintable():
+        return text
+    shown = []
+    for char in text:
+        if char.isprintable() or char == " ":
+            shown.append(char)
+        elif char in _NAMED:
+            shown.append(_NAMED[char])
+        elif ord(char) < 0x100:
+            shown.append(f"\\x{ord(char):02x}")
+        else:
+            shown.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+    return "".join(shown)
+
+
+def _cut_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    found = _CLOSING.search(word[-8:])
+    closing = found.group(0) if found else ""
+    return f"{word[:KEPT]}…{closing} ({len(word):,} characters)"
+
+
+def clip(text: str) -> str:
+    """``text`` with every word over :data:`MAX_WORD` characters cut to its start (:data:`KEPT`
+    characters), an ellipsis and its length, and the whole cut to :data:`MAX_MESSAGE` characters."""
+    text = _WORD.sub(_cut_word, text)
+    if len(text) > MAX_MESSAGE:
+        text = f"{text[: MAX_MESSAGE - 40]}… ({len(text):,} characters in all)"
+    return text
+
+
+def shown(text: str) -> str:
+    """User text (a line, a token, a file name) as a message quotes it: escaped and clipped."""
+    return clip(printable(text))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,10 +85,11 @@ class CnncalcError(Exception):
         self.hint = hint
 
     def render(self) -> str:
-        """The one-line message shown to the user (line breaks in quoted input are escaped)."""
-        where = f"{self.location}: " if self.location else ""
-        hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{where}error: {self.message}{hint}".replace("\r", "\\r").replace("\n", "\\n")
+        """The one-line message shown to the user: the user text it quotes escaped for the
+        terminal (see :func:`printable`) and clipped (see :func:`clip`)."""
+        where = f"{shown(str(self.location))}: " if self.location else ""
+        hint = f" (hint: {shown(self.hint)})" if self.hint else ""
+        return f"{where}error: {shown(self.message)}{hint}"
 
 
 class ArchError(CnncalcError):

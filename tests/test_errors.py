@@ -295,4 +295,7 @@ def test_bad_input_override_is_bad_usage(run_cli: Callable[..., Any]) -> None:
 def test_unknown_option_is_bad_usage(run_cli: Callable[..., Any]) -> None:
     result = run_cli("summary", LENET, "--frobnicate")
     assert result.exit_code == 2 and result.stdout == ""
-    assert "No such option" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.stderr
+        == "error: no such option '--frobnicate'. Did you mean '--format'? (hint: cnncalc summary --help)\n"
+    )

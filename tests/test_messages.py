@@ -198,7 +198,7 @@ COMMANDS = [
     pytest.param(
         ["activation", "sigmoid", "1e400"],
         2,
-        "error: ≈1.000e400 is too large for sigmoid, which computes in floating point\n",
+        "error: ≈1.000e400 is too large for sigmoid, which computes in floating point (hint: inputs, alpha and beta up to 1e300 in magnitude)\n",
     ),
     pytest.param(
         ["loss", "cross-entropy", "--target", "1,0", "--pred", "0.5"], 2, "error: 2 targets but 1 predictions\n"

@@ -1,25 +1,40 @@
 """The typer app every command module registers on, and the one place errors become exit codes.
 
 User errors (:class:`~cnncalc.errors.CnncalcError`) become one line on stderr and exit
-code 1 (bad input) or 2 (bad usage); a check that fails (``verify``) is exit code 3; a
-bug in cnncalc is exit code 70 — all decided in :class:`Group`, and nowhere else.
+code 1 (bad input) or 2 (bad usage, typer's and click's own usage errors included); a check
+that fails (``verify``) is exit code 3; a reader that closes stdout early (``| head``) is the
+shell's 141; an output that cannot be written (``> /dev/full``) or a closed stdout or stdin is
+one line and exit 1; a bug in cnncalc is exit code 70 — all decided in :class:`Group`, and
+nowhere else.
+
+Help and usage errors are plain text (click's formatter, not typer's rich boxes): no escape
+codes ever, paragraphs wrapped to the terminal, and no rich import just to print help.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+import click
 import typer
+import typer.core
 from typer.core import TyperGroup
 
 from cnncalc import __version__
-from cnncalc.errors import CnncalcError, UsageError
+from cnncalc.errors import CnncalcError, UsageError, shown
 
 if TYPE_CHECKING:
-    import click
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
+
+# typer draws help and usage errors with rich when rich is installed (boxes, escape codes, and
+# markup read from help texts); cnncalc's help is click's plain text and its errors one line.
+typer.core.HAS_RICH = False
 
 #: exit code for a bug in cnncalc itself (never for bad input, which is 1 or 2)
 INTERNAL_ERROR = 70
@@ -43,13 +58,133 @@ CLOSED_PIPE = 141
 def closed_stdout() -> NoReturn:
     """Exit quietly after the reader closed the pipe; stdout goes to /dev/null so that the
     interpreter's final flush does not raise again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    abandon_stdout()
     sys.exit(CLOSED_PIPE)
+
+
+#: the shell's status for bad usage (click's own, kept for typer's and cnncalc's usage errors)
+USAGE = 2
+
+
+def abandon_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush of what is still
+    buffered does not fail a second time (after a closed pipe or a full disk)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):  # stdout already gone: nothing left to flush
+        sys.stdout = None
+
+
+def say(line: str) -> None:
+    """One line on stderr, if there is a stderr to write it to."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(line, err=True)
+
+
+def _os_error(error: OSError) -> str:
+    """The one line for an error of the operating system while reading or writing."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"error: cannot write the output: {error.strerror}"
+    where = f" '{shown(str(error.filename))}'" if error.filename is not None else ""
+    return f"error: input/output failed{where}: {error.strerror or error}"
+
+
+def _usage_line(error: click.ClickException) -> str:
+    """click's usage error as cnncalc's one line: ``error: ... (hint: cnncalc CMD --help)``."""
+    message = error.format_message().strip().rstrip(".")
+    if message[:1].isupper() and message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    context = getattr(error, "ctx", None)
+    words = context.command_path.split()[1:] if context is not None else []
+    return f"error: {shown(message)} (hint: {shown(' '.join(['cnncalc', *words]))} --help)"
+
+
+class _ClosedStdin:
+    """Stands for a closed stdin (``<&-``): reading it is a usage error, not a crash."""
+
+    def _closed(self, *args: object) -> NoReturn:
+        raise UsageError("cannot read stdin: it is closed", hint="pipe or redirect the input, e.g. < net.arch")
+
+    read = readline = readlines = _closed
+
+    @property
+    def buffer(self) -> _ClosedStdin:
+        return self
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "stdin is closed")
+
+
+def _checked_streams() -> None:
+    """Refuse to run with a closed stdout (nothing could be shown); make a closed stdin an error
+    when it is read."""
+    if sys.stdout is None:
+        say("error: stdout is closed: nothing can be shown (hint: redirect it, e.g. > out.txt)")
+        sys.exit(1)
+    if sys.stdin is None:
+        sys.stdin = _ClosedStdin()
+
+
+#: COLUMNS below this is ignored (0 or 1 would print nothing, or one character a line)
+MIN_COLUMNS = 20
+
+
+def _sane_columns() -> None:
+    """``COLUMNS`` that is not a width (empty, 0, 1, text) is dropped: the terminal's own width,
+    or 160 columns when piped, is used instead."""
+    value = os.environ.get("COLUMNS")
+    if value is not None and not (value.strip().isdigit() and int(value) >= MIN_COLUMNS):
+        del os.environ["COLUMNS"]
 
 
 class Group(TyperGroup):
     """The top-level group: runs the command and turns every error into its exit code."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's main with every ending decided here: usage errors as one line (exit 2)."""
+        _checked_streams()
+        _sane_columns()
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except click.ClickException as error:  # usage errors: unknown option, missing argument, bad value
+            usage = isinstance(error, click.UsageError)
+            say(_usage_line(error) if usage else f"error: {shown(error.format_message())}")
+            code = error.exit_code
+        except click.Abort:
+            say("error: aborted")
+            code = 1
+        except BrokenPipeError:  # help cut short by `| head`
+            closed_stdout()
+        except OSError as error:  # click's own output (help, version) on a full disk
+            if error.errno == errno.EPIPE:
+                closed_stdout()
+            abandon_stdout()
+            say(_os_error(error))
+            code = 1
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """``cnncalc --help | head -1`` ends like a command cut short (click would exit 1)."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            closed_stdout()
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,6 +196,10 @@ class Group(TyperGroup):
             raise typer.Exit(VERIFY_FAILED) from None
         except BrokenPipeError:  # the reader went away (| head): stop quietly, as shell tools do
             closed_stdout()
+        except OSError as error:  # a full disk, an unreadable stdin: one line, not a bug
+            abandon_stdout()
+            typer.echo(_os_error(error), err=True)
+            raise typer.Exit(1) from None
         except RecursionError:
             typer.echo("error: the input nests too deeply to process", err=True)
             raise typer.Exit(1) from None
@@ -80,7 +219,14 @@ HELP = "cnncalc: the arithmetic of convolutional networks — sizes, padding, pa
 
 def new_app() -> typer.Typer:
     """A top-level app: the error handling of :class:`Group`, no completion, no pretty tracebacks."""
-    return typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help=HELP)
+    return typer.Typer(
+        cls=Group,
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        suggest_commands=False,  # click suggests already ("Did you mean ...?" once, not twice)
+        help=HELP,
+    )
 
 
 app = new_app()
@@ -101,12 +247,43 @@ def _main(
     """cnncalc: the arithmetic of convolutional networks."""
 
 
-def show(renderable: RenderableType, *, no_color: bool) -> None:
-    """Print a rich renderable: 160 columns when piped (unless COLUMNS says otherwise)."""
+#: the width of output that is piped, unless COLUMNS says otherwise
+PIPED_WIDTH = 160
+
+
+def plain(no_color: bool) -> bool:
+    """No styles at all: ``--no-color``, ``NO_COLOR`` set (non-empty), or stdout not a terminal."""
+    return no_color or os.environ.get("NO_COLOR", "") != "" or not sys.stdout.isatty()
+
+
+def console(*, no_color: bool) -> Console:
+    """The console every command prints through: COLUMNS wide if it is a width (at least
+    :data:`MIN_COLUMNS`), else the terminal's width, or :data:`PIPED_WIDTH` when piped; with
+    :func:`plain`, no escape code of any kind (colour, bold, italic, links)."""
+    _sane_columns()
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH
+    quiet = _quiet_console()
+    if plain(no_color):
+        return quiet(color_system=None, no_color=True, width=width, highlight=False, emoji=False)
+    return quiet(width=width, highlight=False, emoji=False)
+
+
+@functools.cache
+def _quiet_console() -> type[Console]:
+    """rich's Console, but a closed pipe raises BrokenPipeError for :class:`Group` (exit 141)
+    where rich would exit 1 itself."""
     from rich.console import Console
 
-    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
-    Console(no_color=no_color or None, width=width, highlight=False).print(renderable)
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
+
+    return QuietConsole
+
+
+def show(renderable: RenderableType, *, no_color: bool) -> None:
+    """Print a rich renderable through :func:`console`."""
+    console(no_color=no_color).print(renderable)
 
 
 def write(document: str, output: str | None) -> None:

@@ -4,7 +4,7 @@ The document convention (prompt lines, ``[exit N]``, ``<!-- columns: N -->``, ``
 is described in :mod:`tests.docs.transcripts` and tests/docs/README.md. To refresh the documents
 after an output changed on purpose::
 
-    CNNCALC_UPDATE_DOCS=1 python -m pytest -q -p no:xdist tests/docs
+    CNNCALC_UPDATE_DOCS=1 python -m pytest -q -n 0 tests/docs
 
 then review ``git diff README.md docs/``.
 """

@@ -180,18 +180,21 @@ def parse_document(path: Path) -> list[Example]:
                 exit_code = int(match.group(1))
                 shown.pop()
             end = after + len(shown) + (1 if exit_code else 0)
-            examples.append(
-                Example(
-                    path=path,
-                    first=index,
-                    end=end,
-                    command=command,
-                    output=tuple(shown),
-                    exit_code=exit_code,
-                    columns=columns,
-                    needs=needs,
-                )
+            example = Example(
+                path=path,
+                first=index,
+                end=end,
+                command=command,
+                output=tuple(shown),
+                exit_code=exit_code,
+                columns=columns,
+                needs=needs,
             )
+            try:
+                example.argv()
+            except ValueError as error:
+                raise DocumentError(str(error)) from None
+            examples.append(example)
             index = output_end
     return examples
 

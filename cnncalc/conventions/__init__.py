@@ -91,11 +91,13 @@ def get(name: str) -> Convention:
 def rule_for(convention: Convention, row: LayerRow, form: Form = "module") -> Rule | None:
     """The rule for ``row`` written as ``form``: ``kind/form`` first, then ``kind:mode``, then the kind.
 
-    A functional call counts like its module for a tool that sees operators (fvcore) and not
-    at all otherwise unless the convention lists ``kind/functional``; a tensor method likewise."""
+    A layer not written as its module (a functional call, a tensor method, a module subclass,
+    a 1x1 conv as ``nn.Linear``) counts like its module when the form is in the convention's
+    ``like_module`` (fvcore traces operators) and not at all otherwise, unless the convention
+    lists ``kind/form``. ``None``: the tool does not see the layer."""
     if form != "module":
         rule = convention.rules.get(f"{row.kind}/{form}")
-        if rule is None and not (form == "functional" and convention.sees_functional):
+        if rule is None and form not in convention.like_module:
             return None
     else:
         rule = None
@@ -148,8 +150,8 @@ def _category(row: LayerRow, name: Quantity) -> str:
 
 
 def _params(convention: Convention, row: LayerRow, rule: Rule | None) -> Dim:
-    listed = row.kind in convention.rules or f"{row.kind}:{row.spec.mode}" in convention.rules
-    if (rule is not None and not rule.params) or (not listed and not convention.unlisted_params):
+    """A tool with ``unlisted_params=False`` (thop) counts the parameters of the layers it sees only."""
+    if (rule is not None and not rule.params) or (rule is None and not convention.unlisted_params):
         return 0
     if convention.params == "requires_grad":
         return row.trainable_params

@@ -1,38 +1,85 @@
 """How a layer is written in the PyTorch network a counter runs on, as data.
 
-Hook-based counters (ptflops, thop, torchinfo) see ``nn.Module`` s; ptflops also sees the
-``torch.nn.functional`` calls it patches; fvcore sees the traced ``aten`` operators
-whichever way they were written. So the same network counts differently when its global
-average pool is ``nn.AdaptiveAvgPool2d`` (a module), ``F.adaptive_avg_pool2d`` (functional)
-or ``x.mean([2, 3])`` (a tensor method). cnncalc assumes one module per layer, except for
-the zoo models whose torchvision source writes a layer otherwise: those are listed here,
-from torchvision 0.29's ``models/*.py``.
+Hook-based counters (ptflops, thop, torchinfo) see ``nn.Module`` s, matched on their exact
+class (ptflops, thop); ptflops also sees the ``torch.nn.functional`` calls it patches; fvcore
+sees the traced ``aten`` operators whichever way they were written. So the same network
+counts differently when its global average pool is ``nn.AdaptiveAvgPool2d`` (a module),
+``F.adaptive_avg_pool2d`` (functional) or ``x.mean([2, 3])`` (a tensor method). The forms:
+
+- ``module``: the layer's own ``nn`` module (what cnncalc's PyTorch export writes);
+- ``functional``: a ``torch.nn.functional`` call inside a larger module's ``forward``;
+- ``method``: a tensor method (``x.mean([2, 3])``);
+- ``subclass``: a subclass of the module whose own ``forward`` calls the functional op
+  (torchvision's ``LayerNorm2d(nn.LayerNorm)``, permuting around ``F.layer_norm``);
+- ``linear``: a 1x1 conv written as ``nn.Linear`` on a channels-last tensor (ConvNeXt's
+  ``CNBlock``, between ``Permute`` modules).
+
+How each counter counts each form is in the conventions (``kind/form`` rules and
+``Convention.like_module``). cnncalc assumes one module per layer, except for the zoo
+models whose torchvision source writes a layer otherwise: those are listed here, from
+torchvision 0.29's ``models/*.py``. A report analysed from anything but ``zoo:NAME`` is
+taken as written the way cnncalc's export writes it: a module per layer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Literal
 
-from cnncalc.analysis import Report
+from cnncalc.analysis import LayerRow, Report
+from cnncalc.conventions.table import FORMS, Form
 
-Form = Literal["module", "functional", "method"]
-#: (kind, which rows: "all" or "last", form)
-Written = tuple[tuple[str, Literal["all", "last"], Form], ...]
 
-ZOO_FORMS: Mapping[str, Written] = {
+@dataclass(frozen=True, slots=True)
+class Written:
+    """Rows of ``kind`` written as ``form``.
+
+    ``rows`` picks every such row, the last one, the ones inside the file's blocks
+    (``repeat``/named groups) or the ones at its top level; ``kernel`` keeps only rows whose
+    kernel is that size in every dim; ``skip`` leaves the first rows picked as modules."""
+
+    kind: str
+    form: Form
+    rows: Literal["all", "last", "in_blocks", "top_level"] = "all"
+    kernel: int | None = None
+    skip: int = 0
+
+    def picks(self, row: LayerRow) -> bool:
+        if row.kind != self.kind:
+            return False
+        if (self.rows == "in_blocks" and not row.block) or (self.rows == "top_level" and row.block):
+            return False
+        kernel = row.spec.kernel
+        return self.kernel is None or (kernel is not None and all(k == self.kernel for k in kernel))
+
+
+__all__ = ["FORMS", "ZOO_FORMS", "Form", "Written", "written_forms", "zoo_name"]
+
+ZOO_FORMS: Mapping[str, tuple[Written, ...]] = {
     # mobilenetv2.py MobileNetV2._forward_impl: nn.functional.adaptive_avg_pool2d(x, (1, 1))
-    "mobilenet_v2": (("gap", "last", "functional"),),
+    "mobilenet_v2": (Written("gap", "functional", "last"),),
     # densenet.py DenseNet.forward: F.relu(features), F.adaptive_avg_pool2d(out, (1, 1))
-    "densenet*": (("relu", "last", "functional"), ("gap", "last", "functional")),
+    "densenet*": (Written("relu", "functional", "last"), Written("gap", "functional", "last")),
     # shufflenetv2.py ShuffleNetV2._forward_impl and mnasnet.py MNASNet.forward: x.mean([2, 3])
-    "shufflenet_v2_*": (("gap", "last", "method"),),
-    "mnasnet*": (("gap", "last", "method"),),
+    "shufflenet_v2_*": (Written("gap", "method", "last"),),
+    "mnasnet*": (Written("gap", "method", "last"),),
     # googlenet.py BasicConv2d.forward: F.relu(x)
-    "googlenet": (("relu", "all", "functional"),),
+    "googlenet": (Written("relu", "functional"),),
+    # inception.py BasicConv2d.forward: F.relu(x); InceptionA/C/E branch_pool: F.avg_pool2d;
+    # InceptionB/D: F.max_pool2d; only the stem's maxpool1/maxpool2 are nn.MaxPool2d
+    "inception_v3": (
+        Written("relu", "functional"),
+        Written("avgpool", "functional"),
+        Written("maxpool", "functional", skip=2),
+    ),
+    # convnext.py: the stem's, the downsampling layers' and the classifier's norm is LayerNorm2d
+    # (an nn.LayerNorm subclass permuting around F.layer_norm); CNBlock's 1x1 convs are nn.Linear
+    # on the permuted (channels-last) tensor; the block's own norm is a plain nn.LayerNorm
+    "convnext_*": (Written("layernorm", "subclass", "top_level"), Written("conv", "linear", kernel=1)),
     # segmentation/fcn.py, deeplabv3.py, lraspp.py: F.interpolate(..., mode="bilinear")
-    **{p: (("upsample", "all", "functional"),) for p in ("fcn_*", "deeplabv3_*", "lraspp_*")},
+    **{p: (Written("upsample", "functional"),) for p in ("fcn_*", "deeplabv3_*", "lraspp_*")},
 }
 
 
@@ -49,8 +96,8 @@ def written_forms(report: Report) -> dict[int, Form]:
     for pattern, written in ZOO_FORMS.items():
         if not fnmatch(name, pattern):
             continue
-        for kind, which, form in written:
-            rows = [row.index for row in report.rows if row.kind == kind]
-            for index in rows if which == "all" else rows[-1:]:
-                forms[index] = form
+        for entry in written:
+            rows = [row.index for row in report.rows if entry.picks(row)][entry.skip :]
+            for index in rows if entry.rows != "last" else rows[-1:]:
+                forms[index] = entry.form
     return forms

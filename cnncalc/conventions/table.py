@@ -39,6 +39,10 @@ Quantity = Literal[
     "positions",
 ]
 
+#: how the PyTorch network writes a layer (see :mod:`cnncalc.conventions.forms`)
+Form = Literal["module", "functional", "method", "subclass", "linear"]
+FORMS: tuple[Form, ...] = ("module", "functional", "method", "subclass", "linear")
+
 #: how a counter counts parameters: ``parameters`` every learned tensor (``model.parameters()``);
 #: ``requires_grad`` only trainable ones (``trainable=no`` layers drop out); ``keras`` learned
 #: tensors plus BN running statistics (Keras' "Total params")
@@ -80,8 +84,9 @@ class Convention:
     counts_compute: bool = True
     #: kinds whose parameters the tool leaves out when ``Rule.params`` cannot say it (unlisted kinds)
     unlisted_params: bool = True
-    #: whether a ``torch.nn.functional`` call counts like its module (fvcore traces operators)
-    sees_functional: bool = False
+    #: the forms (besides ``module``) a layer counts in like its module unless a ``kind/form`` rule
+    #: says otherwise; in any other form, without such a rule, the tool does not see the layer
+    like_module: frozenset[Form] = frozenset()
     notes: tuple[str, ...] = field(default=())
 
 
@@ -100,6 +105,7 @@ TORCHVISION = Convention(
     params="parameters",
     rules={},
     default=_r("torch/utils/flop_counter.py: conv_flop, mm_flop, addmm_flop (divided by 2)", W),
+    like_module=frozenset(FORMS),  # it counts the aten operators, however they were written
     notes=("cnncalc's own MACs: conv, transposed conv (input positions) and fc weights; nothing else",),
 )
 
@@ -136,9 +142,10 @@ FVCORE = Convention(
         "groupnorm": _r(f"{_FV}: norm_flop_counter", ("input_elements", 4), ("affine_elements", 1)),
         "instancenorm": _r(f"{_FV}: norm_flop_counter", ("input_elements", 4), ("affine_elements", 1)),
     },
-    sees_functional=True,
+    like_module=frozenset({"functional", "subclass", "linear"}),  # it traces aten operators
     notes=(
         "activations, max/avg pooling, adds and multiplies are skipped (no handle)",
+        "a 1x1 conv written as nn.Linear (ConvNeXt) is aten::linear: the same MACs, listed as linear",
         "a global pool written x.mean([2, 3]) is aten::mean: skipped",
     ),
 )
@@ -197,7 +204,11 @@ PTFLOPS = Convention(
         },
         "upsample/functional": _r(f"{_PT}: _interpolate_functional_flops_hook", ("output_elements", 1)),
     },
+    # nn.Linear on channels-last: linear_flops_counter_hook counts (in x out + bias) per position, as
+    # the conv hook does; a subclass (LayerNorm2d) fails is_supported_instance's exact type match
+    like_module=frozenset({"linear"}),
     notes=(
+        "a module subclass (torchvision's LayerNorm2d) is not recognised (exact type match): zero",
         "count_functional=True (the default) patches F.relu, F.max_pool2d...: modules that call them count twice",
         "torch.add/torch.mul calls count, the + and * operators torchvision uses do not",
         "sigmoid, hardswish, hardsigmoid, tanh: no rule, zero",
@@ -247,6 +258,9 @@ THOP = Convention(
         },
     },
     unlisted_params=False,
+    # nn.Linear on channels-last: count_linear counts in_features per output element, the conv's MACs;
+    # a subclass (LayerNorm2d) is not in register_hooks (exact type): no MACs, no parameters
+    like_module=frozenset({"linear"}),
     notes=(
         "only modules with a rule in thop/profile.py register_hooks count, parameters too (GroupNorm, ConvNeXt's"
         " LayerNorm2d and layer scale count nothing)",
@@ -274,7 +288,15 @@ TORCHINFO = Convention(
             k: _r(f"{_TI} (other layers: each parameter once per sample)", ("params", 1))
             for k in ("bn", "layernorm", "groupnorm", "instancenorm", "prelu")
         },
+        "conv/linear": _r(
+            f"{_TI} (not a Conv: each parameter once per sample, output_size[0])",
+            ("params", 1),
+            flaw="a 1x1 conv written as nn.Linear on a channels-last tensor counts each weight once, not once per"
+            " position",
+        ),
     },
+    # a subclass (LayerNorm2d) is a leaf module with parameters like any other
+    like_module=frozenset({"subclass"}),
     notes=("a layer without parameters counts nothing; a non-leaf module's own parameters (layer scale) neither",),
 )
 

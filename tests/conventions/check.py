@@ -1,7 +1,9 @@
 """Compare one counter's figures for a PyTorch module with cnncalc's ``--convention`` figures.
 
-Totals (MACs and parameters) must be equal; where the tool reports per module (thop and
-torchinfo per layer, fvcore per operator) the sums per layer kind must be equal too.
+On any PyTorch module (torchvision's own, or one written by hand): the totals (MACs and
+parameters) must be equal, and the sums per layer kind where the tool reports per module
+(thop, torchinfo) or per operator (fvcore). On cnncalc's export of the architecture, whose
+module names map to rows: every module's figure must equal its row's.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from typing import Any
 
 from cnncalc.analysis import Report
 from cnncalc.conventions import CONVENTIONS, count
+from cnncalc.conventions.forms import written_forms
+from cnncalc.model import Arch
 from tests.conventions.counters import TOOLS
+from tests.conventions.exported import exported
 
 #: torch module class (thop, torchinfo) or fvcore operator -> the group it is compared in
 _TOOL_GROUP = {
@@ -32,6 +37,7 @@ _TOOL_GROUP = {
     "GroupNorm": "groupnorm",
     "InstanceNorm2d": "instancenorm",
     "LayerNorm": "layernorm",
+    "LayerNorm2d": "layernorm",  # torchvision's ConvNeXt
     "PReLU": "prelu",
     "instance_norm": "instancenorm",
     "layer_norm": "layernorm",
@@ -51,22 +57,25 @@ _KIND_GROUP = {"dwconv": "conv", "gap": "adaptiveavg", "adaptiveavgpool": "adapt
 
 def _ours_by_group(report: Report, tool: str) -> dict[str, int]:
     sums: dict[str, int] = defaultdict(int)
+    forms = written_forms(report)
     for row in count(report, CONVENTIONS[tool]).rows:
         group = _KIND_GROUP.get(row.row.kind, row.row.kind)
+        if forms.get(row.row.index) == "linear":  # a 1x1 conv written as nn.Linear (ConvNeXt)
+            group = "fc"
         if tool == "fvcore" and group == "deconv":
             group = "conv"
         sums[group] += int(row.macs)
     return {k: v for k, v in sums.items() if v}
 
 
-def check(tool: str, model: Any, report: Report, *, per_layer: bool = False) -> None:
-    """Run ``tool`` on ``model`` (input: the report's) and require cnncalc's convention figures.
+def _shape(report: Report) -> tuple[int, ...]:
+    return (int(report.input_shape.channels), *(int(d) for d in report.input_shape.spatial))
 
-    With ``per_layer`` (modules defined in the order they run, one per counted layer) the
-    non-zero figures of thop and torchinfo must also equal cnncalc's layer by layer."""
-    spatial = report.input_shape.spatial
-    shape = (int(report.input_shape.channels), *(int(d) for d in spatial))
-    measured = TOOLS[tool](model, shape)
+
+def check(tool: str, model: Any, report: Report) -> None:
+    """Run ``tool`` on ``model`` (input: the report's) and require cnncalc's convention figures:
+    the totals, and the sums per layer kind where the tool reports per module or operator."""
+    measured = TOOLS[tool](model, _shape(report))
     counted = count(report, CONVENTIONS[tool])
     theirs: dict[str, int] = {}
     for key, value in measured.by_module.items():
@@ -76,5 +85,22 @@ def check(tool: str, model: Any, report: Report, *, per_layer: bool = False) -> 
     if theirs:
         assert _ours_by_group(report, tool) == theirs, f"{tool}: per-kind sums differ"
     assert (counted.macs, counted.params) == (measured.macs, measured.params), f"{tool}: totals differ"
-    if per_layer and tool in ("thop", "torchinfo"):
-        assert [int(row.macs) for row in counted.rows if row.macs] == measured.per_layer, f"{tool}: layers differ"
+
+
+def check_per_module(tool: str, arch: Arch, report: Report) -> None:
+    """Run ``tool`` on cnncalc's PyTorch export of ``arch``: every module's figure must equal its
+    row's under the convention (a module per layer: no zoo forms), the rows without a module must
+    count nothing, and the totals must be equal."""
+    model, names = exported(arch, report)
+    measured = TOOLS[tool](model, _shape(report))
+    counted = count(report, CONVENTIONS[tool], forms={})
+    by_index = {row.row.index: row for row in counted.rows}
+    ours = {name: int(by_index[index].macs) for name, index in names.items()}
+    theirs = {name: measured.per_module.get(name, 0) for name in names}
+    assert theirs == ours, f"{tool}: modules differ: " + ", ".join(
+        f"{name} {theirs[name]} (cnncalc {ours[name]})" for name in names if theirs[name] != ours[name]
+    )
+    assert not set(measured.per_module) - set(names), f"{tool}: modules cnncalc does not know"
+    owned = set(names.values())
+    assert [row.row.index for row in counted.rows if row.macs and row.row.index not in owned] == []
+    assert (counted.macs, counted.params) == (measured.macs, measured.params), f"{tool}: totals differ"

@@ -15,8 +15,9 @@ import pytest
 
 from cnncalc.analysis import analyze
 from cnncalc.arch.source import parse_text
+from cnncalc.model import Arch
 from cnncalc.zoo import zoo_names, zoo_text
-from tests.conventions.check import check
+from tests.conventions.check import check, check_per_module
 from tests.conventions.counters import TOOLS
 from tests.torchvision_oracle import build, models
 
@@ -57,11 +58,15 @@ def _zoo() -> list[str]:
     return [n for n in zoo_names() if n in available]
 
 
-def _measure(tool: str, name: str, input_dims: str | None) -> None:
+def _arch(name: str, input_dims: str | None) -> Arch:
     text = zoo_text(name)
     if input_dims is not None:  # the input line replaced, as --input does
         text = re.sub(r"^input \S+", f"input {input_dims}", text, count=1, flags=re.MULTILINE)
-    report = analyze(parse_text(text, f"zoo:{name}"))
+    return parse_text(text, f"zoo:{name}")
+
+
+def _measure(tool: str, name: str, input_dims: str | None) -> None:
+    report = analyze(_arch(name, input_dims))
     model = build(name, **CONFIG.get(name, {}))
     check(tool, model, report)
 
@@ -79,33 +84,47 @@ def test_slower_zoo_models_at_a_small_input(name: str, tool: str) -> None:
     _measure(tool, name, SMALL_INPUT)
 
 
-#: known gaps (README): how torchvision writes these layers is not described in conventions/forms.py.
-#: ConvNeXt: LayerNorm2d (a subclass ptflops and thop do not recognise), 1x1 convs as nn.Linear on
-#: channels-last tensors (torchinfo counts a Linear once per sample, fvcore calls them linear);
-#: Inception v3: F.max_pool2d/F.avg_pool2d in its branches beside pooling modules in its stem.
-KNOWN_GAPS = {
-    *{
-        (f"convnext_{size}", tool)
-        for size in ("tiny", "small", "base", "large")
-        for tool in TOOLS
-        if tool != "torchvision"
-    },
-    ("inception_v3", "ptflops"),
-    ("inception_v3", "thop"),
-}
-
-
 def _cases() -> list[Any]:
-    return [
-        pytest.param(name, tool, marks=pytest.mark.xfail(reason="layers written otherwise than forms.py knows"))
-        if (name, tool) in KNOWN_GAPS
-        else pytest.param(name, tool)
-        for name in _zoo()
-        for tool in TOOLS
-    ]
+    return [pytest.param(name, tool) for name in _zoo() for tool in TOOLS]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "tool"), _cases())
 def test_whole_zoo_at_its_own_input(name: str, tool: str) -> None:
     _measure(tool, name, None)
+
+
+#: cnncalc's own PyTorch export of the zoo files, module by module (one module per layer: the
+#: zoo forms do not apply); the input is the smallest the file takes comfortably
+EXPORTED_FAST = {"resnet18": "32x32x3"}
+EXPORTED = {
+    "mobilenet_v3_small": "64x64x3",
+    "efficientnet_b0": "64x64x3",
+    "convnext_tiny": "64x64x3",
+    "inception_v3": "96x96x3",
+    "googlenet": "64x64x3",
+    "densenet121": "64x64x3",
+    "squeezenet1_1": "64x64x3",
+    "shufflenet_v2_x0_5": "64x64x3",
+    "regnet_y_400mf": "64x64x3",
+    "lraspp_mobilenet_v3_large": "64x64x3",
+    "unet": "188x188x1",
+}
+
+
+def _per_module(tool: str, name: str, input_dims: str | None) -> None:
+    arch = _arch(name, input_dims)
+    check_per_module(tool, arch, analyze(arch))
+
+
+@pytest.mark.parametrize("tool", list(TOOLS))
+@pytest.mark.parametrize("name", list(EXPORTED_FAST))
+def test_exported_zoo_module_by_module(name: str, tool: str) -> None:
+    _per_module(tool, name, EXPORTED_FAST[name])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tool", list(TOOLS))
+@pytest.mark.parametrize("name", list(EXPORTED))
+def test_more_exported_zoo_module_by_module(name: str, tool: str) -> None:
+    _per_module(tool, name, EXPORTED[name])

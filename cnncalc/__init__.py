@@ -65,10 +65,11 @@ def load(source: str, input: str | None = None) -> Arch:
     return replace(arch, input=replace(arch.input, dims=parse_dims(input, Where("input", 1, 1)).dims))
 
 
-def from_torch(module: Any, input_size: tuple[int, ...] | str) -> Arch:
+def from_torch(module: Any, input_size: tuple[int, ...] | str, *, lenient: bool = False) -> Arch:
     """The :class:`Arch` of a ``torch.nn.Module``. ``input_size`` is PyTorch's shape with the batch,
     ``(1, 3, 224, 224)`` (as torchinfo takes it), or cnncalc's channels-last ``"224x224x3"``.
-    Needs the ``torch`` and ``onnx`` extras (the module is traced by torch's ONNX exporter)."""
+    Needs the ``torch`` extra (the module is traced by ``torch.fx``); ``lenient`` maps unknown
+    parameter-free, shape-preserving operations to ``identity`` (as ``cnncalc import --lenient``)."""
     from cnncalc.importers.torch_module import import_torch_module, parse_dims
 
     if isinstance(input_size, str):
@@ -78,7 +79,7 @@ def from_torch(module: Any, input_size: tuple[int, ...] | str) -> Arch:
             raise UsageError(f"input_size {input_size!r}: expected (batch, channels, ...)")
         size = tuple(int(d) for d in input_size[1:])
     name = type(module).__name__
-    return parse(import_torch_module(module, size, name).text, name)
+    return parse(import_torch_module(module, size, name, lenient=lenient).text, name)
 
 
 def summary(

@@ -48,7 +48,6 @@ def test_to_pandas() -> None:
 
 def test_summary_of_a_torch_module() -> None:
     torch = pytest.importorskip("torch")
-    pytest.importorskip("onnx")
     model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8), torch.nn.ReLU())
     result = cnncalc.summary(model, input_size=(1, 3, 16, 16))
     assert result.totals.trainable_params == sum(p.numel() for p in model.parameters())

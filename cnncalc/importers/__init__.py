@@ -2,7 +2,7 @@
 
 ``model.onnx`` is read by :mod:`cnncalc.importers.onnx` (optional extra ``onnx``),
 ``model.keras`` or a ``to_json()`` file by :mod:`cnncalc.importers.keras` (standard library only),
-``torch:package.module:callable`` by :mod:`cnncalc.importers.torch_module` (extras ``torch``, ``onnx``).
+``torch:package.module:callable`` by :mod:`cnncalc.importers.torch_module` (extra ``torch``, through ``torch.fx``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from cnncalc.importers.layers import Imported, missing_extra
 def import_model(source: str, *, input_dims: str | None = None, lenient: bool = False) -> Imported:
     """The ``.arch`` text of the model at ``source``, told apart by its suffix."""
     if source.startswith("torch:"):
-        try:
-            from cnncalc.importers.torch_module import import_torch
-        except ModuleNotFoundError:  # the ONNX reader's numpy: the extras are not installed
-            raise missing_extra("onnx", "onnx") from None
+        from cnncalc.importers.torch_module import import_torch
 
-        return import_torch(source[len("torch:") :], input_dims=input_dims)
+        return import_torch(source[len("torch:") :], input_dims=input_dims, lenient=lenient)
     lowered = source.lower()
     if lowered.endswith(".onnx"):
         try:

@@ -24,17 +24,24 @@ MAX_BODY = 80
 COMMENT_COLUMN = 40
 
 
-def write_arch(input_dims: Sequence[int | str], layers: Sequence[Layer], header: Sequence[str] = ()) -> str:
+def write_arch(
+    input_dims: Sequence[int | str], layers: Sequence[Layer], header: Sequence[str] = (), *, repeats: bool = True
+) -> str:
     """The ``.arch`` text of ``layers`` on an input of ``input_dims`` (channels last).
 
-    Skips are held by ``identity`` lines only when that makes the file shorter (more repeats)."""
+    Skips are held by ``identity`` lines only when that makes the file shorter (more repeats).
+    ``repeats=False`` writes one line per layer, each naming one source layer (for tests)."""
     ordered = [_sequential_first(layer, j) for j, layer in enumerate(layers)]
-    plain = _write(input_dims, ordered, header, hold=False)
+    plain = _write(input_dims, ordered, header, hold=False, repeats=repeats)
+    if not repeats:
+        return plain
     held = _write(input_dims, ordered, header, hold=True)
     return held if held.count("\n") < plain.count("\n") else plain
 
 
-def _write(input_dims: Sequence[int | str], layers: list[Layer], header: Sequence[str], *, hold: bool) -> str:
+def _write(
+    input_dims: Sequence[int | str], layers: list[Layer], header: Sequence[str], *, hold: bool, repeats: bool = True
+) -> str:
     if any(_refers(layers, j, INPUT) for j in range(len(layers))):
         layers = [Layer(statement="identity", inputs=(INPUT,), name="network input")] + [
             replace(layer, inputs=tuple(i + 1 if i != INPUT else 0 for i in layer.inputs)) for layer in layers
@@ -49,7 +56,7 @@ def _write(input_dims: Sequence[int | str], layers: list[Layer], header: Sequenc
     lines.append(f"input {'x'.join(str(d) for d in input_dims)}")
     i = 0
     while i < len(layers):
-        length, count = _best_run(layers, users, i)
+        length, count = _best_run(layers, users, i) if repeats else (1, 1)
         if count < 2:
             lines.append(_line(layers, labels, i, [layers[i].name], ""))
             i += 1

@@ -55,7 +55,6 @@ def test_import_torch_needs_input(run_cli: Any) -> None:
 
 def test_import_torch_not_a_module(run_cli: Any) -> None:
     pytest.importorskip("torch")
-    pytest.importorskip("onnx")
     result = run_cli("import", "torch:tests.importers.tiny_models:not_a_module", "--input", "8x8x3")
     assert result.exit_code == 2
     assert "not a torch.nn.Module" in result.stderr
@@ -63,7 +62,6 @@ def test_import_torch_not_a_module(run_cli: Any) -> None:
 
 def test_import_torch_cli(run_cli: Any, tmp_path: Path) -> None:
     pytest.importorskip("torch")
-    pytest.importorskip("onnx")
     out = tmp_path / "tiny.arch"
     result = run_cli("import", "torch:tests.importers.tiny_models:tiny", "--input", "32x32x3", "-o", str(out))
     assert result.exit_code == 0, result.output

@@ -10,7 +10,6 @@ from cnncalc.importers.torch_module import import_torch_module
 from tests.export.torch_run import measure_model
 
 torch = pytest.importorskip("torch")
-pytest.importorskip("onnx")
 
 
 def check(model: object, input_size: tuple[int, ...]) -> str:

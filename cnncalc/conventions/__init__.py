@@ -14,16 +14,19 @@ FLOPs are twice that.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from cnncalc.analysis import LayerRow, Report, Totals
-from cnncalc.conventions.forms import Form, written_forms
+from cnncalc.conventions.forms import Form, describe, written_forms
 from cnncalc.conventions.table import CONVENTIONS, DEFAULT, Convention, Quantity, Rule
 from cnncalc.dims import Dim, product
 from cnncalc.errors import UsageError
 
 #: kinds grouped for the explanation of a difference
 _GROUPS = {
+    "conv": "weights",
+    "dwconv": "weights",
+    "fc": "weights",
     "bn": "batch norm",
     "layernorm": "normalization",
     "groupnorm": "normalization",
@@ -59,6 +62,9 @@ class Counted:
     #: ``None`` for a tool that reports no compute figure (Keras)
     macs: Dim | None
     params: Dim
+    #: the report's source and the rows the PyTorch network writes otherwise than as a module
+    source: str = ""
+    forms: Mapping[int, Form] = field(default_factory=dict)
 
     def by_category(self) -> dict[str, Dim]:
         sums: dict[str, Dim] = {}
@@ -76,6 +82,12 @@ class Counted:
                 if row.row.kind not in kinds:
                     kinds.append(row.row.kind)
         return [f"{', '.join(kinds)}: {flaw}" for flaw, kinds in seen.items()]
+
+    def written(self) -> str | None:
+        """Which layers torchvision writes otherwise than as a module, for a tool that counts compute."""
+        if self.macs is None:
+            return None
+        return describe(self.source, {row.row.index: row.row.kind for row in self.rows}, self.forms)
 
 
 def get(name: str) -> Convention:
@@ -188,6 +200,8 @@ def count(report: Report, convention: Convention, forms: Mapping[int, Form] | No
         rows=tuple(rows),
         macs=total_macs if convention.counts_compute else None,
         params=total_params,
+        source=report.source,
+        forms=written,
     )
 
 

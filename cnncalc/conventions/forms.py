@@ -55,7 +55,7 @@ class Written:
         return self.kernel is None or (kernel is not None and all(k == self.kernel for k in kernel))
 
 
-__all__ = ["FORMS", "ZOO_FORMS", "Form", "Written", "written_forms", "zoo_name"]
+__all__ = ["FORMS", "FORM_TEXT", "ZOO_FORMS", "Form", "Written", "describe", "written_forms", "zoo_name"]
 
 ZOO_FORMS: Mapping[str, tuple[Written, ...]] = {
     # mobilenetv2.py MobileNetV2._forward_impl: nn.functional.adaptive_avg_pool2d(x, (1, 1))
@@ -101,3 +101,27 @@ def written_forms(report: Report) -> dict[int, Form]:
             for index in rows if entry.rows != "last" else rows[-1:]:
                 forms[index] = entry.form
     return forms
+
+
+#: how each form reads in ``compare`` and under ``summary --convention``
+FORM_TEXT: Mapping[Form, str] = {
+    "module": "modules",
+    "functional": "torch.nn.functional calls",
+    "method": "tensor methods",
+    "subclass": "a module subclass (LayerNorm2d)",
+    "linear": "nn.Linear on channels-last tensors",
+}
+
+
+def describe(source: str, kinds: Mapping[int, str], forms: Mapping[int, Form]) -> str | None:
+    """``Written as torchvision writes zoo:NAME: 9 relu as torch.nn.functional calls, ...``
+
+    ``kinds`` maps row index -> kind; ``None`` when every layer is a module."""
+    counts: dict[tuple[str, Form], int] = {}
+    for index, form in forms.items():
+        if form != "module":
+            counts[kinds[index], form] = counts.get((kinds[index], form), 0) + 1
+    if not counts:
+        return None
+    parts = [f"{n} {kind} as {FORM_TEXT[form]}" for (kind, form), n in counts.items()]
+    return f"Written as torchvision writes {source}: {', '.join(parts)}; every other layer as a module"

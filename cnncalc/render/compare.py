@@ -61,7 +61,10 @@ def render_compare(report: Report, comparisons: list[Comparison]) -> RenderableT
             signed(comparison.params_difference),
         )
     lines = [f"{c.counted.convention.name}: {explain(c)}" for c in comparisons]
-    lines.append("Each rule and its place in the tool's source: README, section 'cnncalc compare'")
+    written = comparisons[0].counted.written() if comparisons else None
+    if written is not None:
+        lines.append(written)
+    lines.append("Each rule and its place in the tool's source: docs/conventions.md")
     lines.append("Per layer: cnncalc summary FILE --convention NAME")
     return Group(table, Text("\n".join(lines)))
 
@@ -102,10 +105,14 @@ def compare_json(report: Report, comparisons: list[Comparison]) -> dict[str, Any
 
 
 def convention_note(counted: Counted) -> str:
-    """The line under ``summary --convention``: whose figures these are, and what the tool gets wrong."""
+    """The line under ``summary --convention``: whose figures these are, what the tool gets wrong and,
+    for a zoo model, which layers torchvision writes otherwise than as a module."""
     convention = counted.convention
     what = "parameters" if counted.macs is None else "MACs and parameters"
     line = f"Convention: {what} as {convention.tool} {convention.version} reports them ({convention.reported_as})."
     if counted.macs is None:
         line += " MACs are cnncalc's own."
-    return " ".join([line, *(f"Wrong in the tool: {flaw}." for flaw in counted.flaws())])
+    written = counted.written()
+    return " ".join(
+        [line, *(f"Wrong in the tool: {flaw}." for flaw in counted.flaws()), *([f"{written}."] * bool(written))]
+    )

@@ -58,10 +58,16 @@ def _zoo() -> list[str]:
     return [n for n in zoo_names() if n in available]
 
 
+#: upsampling written with a fixed size= (the segmentation heads), scaled with the smaller input
+SIZES = {"lraspp_mobilenet_v3_large": {"size=65x65": "size=8x8", "size=520x520": "size=64x64"}}
+
+
 def _arch(name: str, input_dims: str | None) -> Arch:
     text = zoo_text(name)
     if input_dims is not None:  # the input line replaced, as --input does
         text = re.sub(r"^input \S+", f"input {input_dims}", text, count=1, flags=re.MULTILINE)
+        for old, new in SIZES.get(name, {}).items():
+            text = text.replace(old, new)
     return parse_text(text, f"zoo:{name}")
 
 

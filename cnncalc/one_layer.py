@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cnncalc.analysis import LayerRow, Report, analyze
-from cnncalc.arch.reader import parse_dims
+from cnncalc.arch.reader import parse, parse_dims
 from cnncalc.arch.values import KEY_SPELLINGS, Where, read_int
-from cnncalc.errors import ArchError, CnncalcError, UsageError
+from cnncalc.errors import ArchError, CnncalcError, Location, UsageError
 from cnncalc.formula import Line
 from cnncalc.layers import REGISTRY, lookup
 from cnncalc.layers.base import LayerContext
@@ -126,13 +126,54 @@ def layer_spec(kind_name: str, options: LayerOptions) -> LayerSpec:
 
 
 def _takes(kind: str, keys: frozenset[str]) -> str:
-    options = [_flag(o) for o, k in _OPTION_KEYS.items() if k in keys]
+    """Every option the kind takes, as ``cnncalc layer`` spells them (``fc takes --units, --bias``)."""
+    found = lookup(kind)
+    options = ["--units"] if found is not None and found.positional == "units" else []
+    options += [_flag(o) for o, k in _OPTION_KEYS.items() if k in keys]
+    if found is not None and "ceil" in found.flags:
+        options.append("--ceil")
     return f"{kind} takes {', '.join(options) or 'no window options'}"
 
 
 def analyze_layer(kind_name: str, input_dims: str, options: LayerOptions) -> Report:
     """The one-layer report."""
     return _analyze_one(layer_spec(kind_name, options), read_input(input_dims))
+
+
+#: where an error in a statement given on the command line points (column of the statement)
+STATEMENT = "<statement>"
+
+
+def is_statement(text: str) -> bool:
+    """Whether ``cnncalc layer``'s KIND is a whole ``.arch`` statement (``conv K=6 F=5``) rather than a kind."""
+    return any(char.isspace() or char == "=" for char in text)
+
+
+def statement_spec(statement: str) -> LayerSpec:
+    """One ``.arch`` statement read by the file format's own parser; an error points at its
+    column (``<statement>:1:10: error: ...``)."""
+    if not statement.strip() or "\n" in statement or "\r" in statement:
+        raise UsageError("a layer statement is one line with one layer", hint="e.g. 'conv K=6 F=5'")
+    try:
+        arch = parse(f"input 1x1x1\n{statement}", STATEMENT)
+    except ArchError as error:
+        where = error.location
+        located = Location(source=STATEMENT, line=1, column=where.column) if where is not None else None
+        raise UsageError(error.message, location=located, hint=error.hint) from None
+    spec = arch.body[0] if len(arch.body) == 1 else None
+    if not isinstance(spec, LayerSpec):
+        raise UsageError("a layer statement is one layer", hint="e.g. 'conv K=6 F=5'; for more, write an .arch file")
+    return replace(spec, line=1)
+
+
+def analyze_statement(statement: str, input_dims: str, options: LayerOptions) -> Report:
+    """The one-layer report of a statement (``cnncalc layer "conv K=6 F=5" -i 32x32x3``): the same
+    numbers as the option form, which it may not be mixed with."""
+    if options != LayerOptions():
+        raise UsageError(
+            "give the layer as a statement or with options, not both", hint="put every key in the statement"
+        )
+    return _analyze_one(statement_spec(statement), read_input(input_dims))
 
 
 def _analyze_one(spec: LayerSpec, shape: InputSpec) -> Report:

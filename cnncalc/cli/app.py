@@ -141,6 +141,19 @@ def _sane_columns() -> None:
         del os.environ["COLUMNS"]
 
 
+def verbatim_examples(command: click.Command) -> None:
+    """Keep every paragraph that starts with ``Example`` line for line in the help (click's
+    ``\\b`` marker), so that an example is never wrapped in the middle; a group's commands too."""
+    if command.help:
+        paragraphs = command.help.split("\n\n")
+        command.help = "\n\n".join(
+            f"\b\n{part}" if part.lstrip().startswith("Example") else part for part in paragraphs
+        )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            verbatim_examples(sub)
+
+
 class Group(TyperGroup):
     """The top-level group: runs the command and turns every error into its exit code."""
 
@@ -158,6 +171,9 @@ class Group(TyperGroup):
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else 0
+        except click.exceptions.NoArgsIsHelpError as error:  # `cnncalc` alone: the help, as click shows it
+            say(error.ctx.get_help() if error.ctx is not None else error.format_message())
+            code = error.exit_code
         except click.ClickException as error:  # usage errors: unknown option, missing argument, bad value
             usage = isinstance(error, click.UsageError)
             say(_usage_line(error) if usage else f"error: {shown(error.format_message())}")
@@ -176,6 +192,23 @@ class Group(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            verbatim_examples(command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands with their whole first sentence, wrapped (click would cut it with '...')."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
@@ -214,7 +247,12 @@ class Group(TyperGroup):
             raise typer.Exit(INTERNAL_ERROR) from None
 
 
-HELP = "cnncalc: the arithmetic of convolutional networks — sizes, padding, params, MACs, receptive fields."
+HELP = (
+    "cnncalc: the arithmetic of convolutional networks — sizes, padding, params, MACs, receptive fields."
+    "\n\n'cnncalc COMMAND --help' shows a command's options and examples; 'cnncalc kinds' lists the layer"
+    " kinds an .arch file can use, 'cnncalc zoo' the models that come with cnncalc."
+    "\n\n\b\nExamples:\n  cnncalc summary examples/lenet5.arch\n  cnncalc layer conv -i 32x32x3 -f 5 -k 6 --explain"
+)
 
 
 def new_app() -> typer.Typer:

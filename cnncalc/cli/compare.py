@@ -18,7 +18,12 @@ def compare(
     """Each counter's MACs/FLOPs and params (torchvision, fvcore, ptflops, thop, torchinfo, keras), the
     difference from the default and the layer kinds that make it.
 
-    Example: cnncalc compare zoo:resnet50
+    FILE is an architecture: a path to an .arch file or a JSON architecture, '-' to read it from
+    stdin, or zoo:NAME for a built-in model (e.g. zoo:resnet50; 'cnncalc zoo' lists the names).
+
+    Examples:
+      cnncalc compare zoo:resnet50
+      cnncalc compare examples/lenet5.arch --json
     """
     from cnncalc.analysis import analyze
     from cnncalc.arch.source import load

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from cnncalc.cli.app import app, write
-from cnncalc.cli.options import FileArg, InputOpt, OutputOpt, assert_never
+from cnncalc.cli.options import FileArg, InputOpt, OutputOpt, assert_never, takes_file
 from cnncalc.errors import UsageError
 
 Target = Literal["pytorch", "keras"]
@@ -26,6 +26,7 @@ def _target(value: str) -> Target:
 
 
 @app.command("export")
+@takes_file
 def export(
     file: FileArg,
     to: Annotated[str, typer.Option("--to", metavar="TARGET", help="pytorch or keras")] = "pytorch",
@@ -33,7 +34,14 @@ def export(
     name: Annotated[Optional[str], typer.Option("--name", help="the class name (default: from the file name)")] = None,
     output: OutputOpt = None,
 ) -> None:
-    """Write the network as framework source: a PyTorch nn.Module or a Keras functional model."""
+    """Write the network as framework source: a PyTorch nn.Module or a Keras functional model.
+
+    TARGET is pytorch (the default) or keras.
+
+    Examples:
+      cnncalc export examples/lenet5.arch
+      cnncalc export zoo:resnet18 --to keras -o resnet18_keras.py
+    """
     from cnncalc.arch.source import load
 
     target = _target(to)
@@ -72,7 +80,16 @@ def import_model(
     ] = False,
     output: OutputOpt = None,
 ) -> None:
-    """Read a model's architecture (ONNX, Keras, PyTorch) and write it as a readable .arch file."""
+    """Read a model's architecture (ONNX, Keras, PyTorch) and write it as a readable .arch file.
+
+    SOURCE is a model.onnx file (the 'onnx' extra), a model.keras file or a Keras to_json()
+    file, or torch:package.module:callable, a function or class that builds a PyTorch module
+    (the 'torch' extra; give --input), imported from Python's path (PYTHONPATH=. adds the
+    current directory). Install an extra with: pip install 'cnncalc[onnx]'.
+
+    Example (a round trip through PyTorch source):
+      cnncalc export examples/lenet5.arch --name M -o m.py && PYTHONPATH=. cnncalc import torch:m:M --input 32x32x1
+    """
     from cnncalc.importers import import_model as run_import
 
     result = run_import(source, input_dims=input_dims, lenient=lenient)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
-from cnncalc.cli.app import ChecksFailed, app, show, write
+from cnncalc.cli.app import ChecksFailed, app, console, show, write
 from cnncalc.cli.options import (
     AssumeOpt,
     FileArg,
@@ -19,8 +19,10 @@ from cnncalc.cli.options import (
     NoColorOpt,
     OutputOpt,
     assert_never,
+    described,
     diagram_format,
     explain_format,
+    takes_file,
     theme,
 )
 from cnncalc.errors import UsageError
@@ -76,13 +78,7 @@ def _columns(value: str | None, known: tuple[str, ...]) -> tuple[str, ...] | Non
 def _show_table(renderable: RenderableType, *, no_color: bool) -> None:
     """Like :func:`show`, but never crops a line: the table fits itself to the width, or is
     as wide as ``--wide`` makes it (the terminal wraps it; no digit is lost)."""
-    import os
-    import sys
-
-    from rich.console import Console
-
-    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
-    Console(no_color=no_color or None, width=width, highlight=False).print(renderable, crop=False)
+    console(no_color=no_color).print(renderable, crop=False)
 
 
 def _analyze(file: str, input_dims: str | None, assume: list[str] | None = None) -> Report:
@@ -126,6 +122,7 @@ def _working(report: Report, progressions: Mapping[str, Progression]) -> Working
 
 
 @app.command()
+@takes_file
 def summary(
     file: FileArg,
     json_output: JsonOpt = False,
@@ -164,7 +161,12 @@ def summary(
     Every number is shown in full: columns that do not fit the terminal are left out (with a
     note), or the rows are stacked; --columns picks columns, --wide shows them all.
 
-    Example: cnncalc summary zoo:resnet50 --depth 1
+    Examples:
+      cnncalc summary examples/lenet5.arch
+      cnncalc summary zoo:resnet50 --depth 1
+      cnncalc summary zoo:resnet50 --input 320x320x3 --columns layer,output,params
+      cnncalc summary examples/lenet5.arch --input NxNx1 --assume 'N % 4 == 0'
+      cat examples/lenet5.arch | cnncalc summary - --json
     """
     from cnncalc.analysis import BYTES_PER_ELEMENT
 
@@ -234,6 +236,7 @@ def summary(
 
 
 @app.command("receptive-field")
+@takes_file
 def receptive_field(
     file: FileArg,
     json_output: JsonOpt = False,
@@ -246,7 +249,9 @@ def receptive_field(
 ) -> None:
     """Receptive field size, jump (effective stride) and effective padding of every layer.
 
-    Example: cnncalc receptive-field examples/lenet5.arch
+    Examples:
+      cnncalc receptive-field examples/lenet5.arch
+      cnncalc receptive-field zoo:vgg16 --format csv
     """
     chosen = _table_format(output_format, json_output)
     report = _analyze(file, input_dims, assume)
@@ -272,6 +277,7 @@ def receptive_field(
 
 
 @app.command("explain")
+@takes_file
 def explain_command(
     file: FileArg,
     output_format: Annotated[str, typer.Option("--format", help="text, markdown or latex")] = "text",
@@ -279,12 +285,14 @@ def explain_command(
     input_dims: InputOpt = None,
     assume: AssumeOpt = None,
 ) -> None:
-    """A complete worked solution, layer by layer with totals, ready for a write-up.
+    """A complete worked solution, layer by layer with totals, ready for a homework answer.
 
-    Every line gives the formula, the numbers put in and the result. Markdown uses $...$
-    math; LaTeX is a whole article that pdflatex compiles.
+    Every line gives the formula, the numbers put in and the result. Markdown writes its
+    math between dollar signs; LaTeX is a whole article that pdflatex compiles.
 
-    Example: cnncalc explain examples/homework_valid.arch --format markdown
+    Examples:
+      cnncalc explain examples/homework_valid.arch
+      cnncalc explain examples/homework_valid.arch --format markdown -o answer.md
     """
     chosen = explain_format(output_format)
     working = _working(*_analyze_assumed(file, input_dims, assume))
@@ -303,6 +311,7 @@ def explain_command(
 
 
 @app.command("sizes")
+@takes_file
 def sizes_command(
     file: FileArg,
     size_range: Annotated[
@@ -318,7 +327,9 @@ def sizes_command(
     Each size replaces every symbol of the input (or, for a numeric input, every spatial dim).
     Exact: no input row dropped, no ceil-mode window hanging over, symmetric 'same' padding.
 
-    Example: cnncalc sizes zoo:resnet50 --range 200:256
+    Examples:
+      cnncalc sizes zoo:resnet50 --range 200:256
+      cnncalc sizes examples/vgg16_features.arch --range 200:256 --exact-only
     """
     from cnncalc.arch.source import load
     from cnncalc.sizes import parse_range, scan_sizes
@@ -335,7 +346,7 @@ def sizes_command(
     show(sizes_table(file, checks, exact_only=exact_only), no_color=no_color)
 
 
-zoo_app = typer.Typer(help="The built-in architectures (torchvision definitions, exact to its published counts).")
+zoo_app = typer.Typer()
 app.add_typer(zoo_app, name="zoo")
 
 
@@ -346,9 +357,14 @@ def zoo(
     markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table (as in the README)")] = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    """List the built-in models with params, MACs and receptive field.
+    """The built-in models (torchvision's definitions, exact to its published counts), with params, MACs
+    and receptive field.
 
-    Example: cnncalc zoo   (then: cnncalc summary zoo:resnet50)
+    Any other command reads one as zoo:NAME; 'cnncalc zoo show NAME' prints its .arch text.
+
+    Examples:
+      cnncalc zoo
+      cnncalc zoo --markdown
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -371,18 +387,34 @@ def zoo(
     show(render_zoo(entries), no_color=no_color)
 
 
+def _zoo_names_help() -> str:
+    from cnncalc.zoo import zoo_names
+
+    return f"NAME is one of: {', '.join(zoo_names())} (zoo:NAME is accepted too)."
+
+
+ZOO_NAMES_HELP = _zoo_names_help()
+
+
 @zoo_app.command("show")
-def zoo_show(name: Annotated[str, typer.Argument(help="a model name from 'cnncalc zoo'")]) -> None:
+@described(ZOO_NAMES_HELP)
+def zoo_show(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="a model name from 'cnncalc zoo'")],
+    output: OutputOpt = None,
+) -> None:
     """Print a built-in model's .arch text, to copy and edit.
 
-    Example: cnncalc zoo show resnet50 > my_resnet.arch
+    Examples:
+      cnncalc zoo show lenet5
+      cnncalc zoo show resnet50 -o my_resnet.arch
     """
     from cnncalc.zoo import zoo_text
 
-    typer.echo(zoo_text(name.removeprefix("zoo:")), nl=False)
+    write(zoo_text(name.removeprefix("zoo:")), output)
 
 
 @app.command()
+@takes_file
 def diagram(
     file: FileArg,
     output: OutputOpt = None,
@@ -403,7 +435,9 @@ def diagram(
 ) -> None:
     """Draw the network: feature-map boxes for sequential nets, a block graph for branches.
 
-    Example: cnncalc diagram zoo:lenet5 -o lenet5.svg
+    Examples:
+      cnncalc diagram zoo:lenet5 -o lenet5.svg
+      cnncalc diagram examples/residual_block.arch --format html --theme dark -o block.html
     """
     chosen = diagram_format(output_format)
     colours = theme(theme_name)
@@ -426,6 +460,7 @@ def diagram(
 
 
 @app.command()
+@takes_file
 def verify(
     file: FileArg,
     json_output: JsonOpt = False,
@@ -434,7 +469,9 @@ def verify(
 ) -> None:
     """Run the network for real and check every predicted shape and receptive field (exit 3 if any disagrees).
 
-    Example: cnncalc verify zoo:vgg16
+    Examples:
+      cnncalc verify examples/lenet5.arch
+      cnncalc verify zoo:resnet18 --json
     """
     from cnncalc.arch.source import load
     from cnncalc.verify import verify as run_verify
@@ -456,9 +493,11 @@ def verify(
 
 @app.command()
 def kinds(json_output: JsonOpt = False, no_color: NoColorOpt = False) -> None:
-    """Every layer kind a file can use: its keys (with their long names), aliases and an example.
+    """Every layer kind a file can use: its keys (with their long names and defaults), aliases and an example.
 
-    Example: cnncalc kinds --json
+    Examples:
+      cnncalc kinds
+      cnncalc kinds --json
     """
     from cnncalc.layers import REGISTRY
     from cnncalc.render.kinds import describe_kinds

@@ -12,15 +12,25 @@ from cnncalc.cli.options import AssumeOpt, ExplainOpt, JsonOpt, NoColorOpt, asse
 
 @app.command("layer")
 def layer_command(
-    kind: Annotated[str, typer.Argument(help="conv, dwconv, deconv, maxpool, avgpool (pool = maxpool) or fc")],
-    input_dims: Annotated[
-        str, typer.Option("--input", metavar="DIMS", help="input shape, e.g. 32x32x3 (or 9216 for fc)")
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND|STATEMENT",
+            help="conv, dwconv, deconv, maxpool, avgpool, pool (= maxpool) or fc; or a statement 'conv K=6 F=5'",
+        ),
     ],
-    kernel: Annotated[Optional[str], opt("F: window size, e.g. 5 or 3x5")] = None,
-    stride: Annotated[Optional[str], opt("S (conv default 1, pooling default F)")] = None,
-    padding: Annotated[Optional[str], opt("P: N, AxB, start:end, valid, same or full")] = None,
+    input_dims: Annotated[
+        str, typer.Option("--input", "-i", metavar="DIMS", help="input shape, e.g. 32x32x3 (or 9216 for fc)")
+    ],
+    kernel: Annotated[Optional[str], typer.Option("--kernel", "-f", help="F: window size, e.g. 5 or 3x5")] = None,
+    stride: Annotated[
+        Optional[str], typer.Option("--stride", "-s", help="S (conv default 1, pooling default F)")
+    ] = None,
+    padding: Annotated[
+        Optional[str], typer.Option("--padding", "-p", help="P: N, AxB, start:end, valid, same or full")
+    ] = None,
     dilation: Annotated[Optional[str], opt("D (default 1)")] = None,
-    filters: Annotated[Optional[str], opt("K: number of filters")] = None,
+    filters: Annotated[Optional[str], typer.Option("--filters", "-k", help="K: number of filters")] = None,
     groups: Annotated[Optional[str], opt("G (G=C is depthwise)")] = None,
     multiplier: Annotated[Optional[str], opt("M: depth multiplier of dwconv")] = None,
     output_padding: Annotated[Optional[str], opt("OP of deconv")] = None,
@@ -33,9 +43,17 @@ def layer_command(
 ) -> None:
     """One layer alone: output shape, resolved padding, params, MACs and receptive field.
 
-    Example: cnncalc layer conv --input 32x32x3 --kernel 5 --filters 6 --explain
+    KIND is conv, dwconv, deconv, maxpool, avgpool, pool (max pooling) or fc, with its
+    numbers as options; or the whole layer as one .arch statement in quotes (any kind that
+    'cnncalc kinds' lists), which gives the same numbers as the options would.
+
+    Examples:
+      cnncalc layer conv -i 32x32x3 -f 5 -k 6 --explain
+      cnncalc layer "conv K=6 F=5" -i 32x32x3
+      cnncalc layer maxpool -i 55x55x96 -f 3 -s 2
+      cnncalc layer fc -i 9216 --units 4096
     """
-    from cnncalc.one_layer import SOURCE, LayerOptions, analyze_layer
+    from cnncalc.one_layer import SOURCE, LayerOptions, analyze_layer, analyze_statement, is_statement
     from cnncalc.worked_solution import explain_row
 
     options = LayerOptions(
@@ -51,7 +69,8 @@ def layer_command(
         bias=bias,
         ceil=ceil,
     )
-    row = analyze_layer(kind, input_dims, options).rows[0]
+    analyzed = analyze_statement if is_statement(kind) else analyze_layer
+    row = analyzed(kind, input_dims, options).rows[0]
     lines = explain_row(row, SOURCE)
     if json_output:
         from cnncalc.render.json_report import dumps
@@ -68,10 +87,10 @@ def layer_command(
 @app.command("padding")
 def padding_command(
     input_dims: Annotated[
-        str, typer.Option("--input", metavar="SIZE", help="input size, e.g. 7 or 7x9 (spatial only)")
+        str, typer.Option("--input", "-i", metavar="SIZE", help="input size, e.g. 7 or 7x9 (spatial only)")
     ],
-    kernel: Annotated[str, opt("F, e.g. 3 or 3x5")],
-    stride: Annotated[str, opt("S (default 1)")] = "1",
+    kernel: Annotated[str, typer.Option("--kernel", "-f", help="F, e.g. 3 or 3x5")],
+    stride: Annotated[str, typer.Option("--stride", "-s", help="S (default 1)")] = "1",
     dilation: Annotated[str, opt("D (default 1)")] = "1",
     mode: Annotated[str, opt("same, full or valid")] = "same",
     json_output: JsonOpt = False,
@@ -81,9 +100,12 @@ def padding_command(
     """Resolved (start, end) padding per dim for a mode, with the cheatsheet's P_start/P_end.
 
     'same' is TensorFlow/Keras SAME (the odd pixel at the end, output ceil(I/S)); the
-    cheatsheet's formula agrees wherever it is not negative.
+    cheatsheet's formula agrees wherever it is not negative. 'full' pads F - 1 on each
+    side; 'valid' pads nothing.
 
-    Example: cnncalc padding --input 7 --kernel 3 --stride 2 --mode same
+    Examples:
+      cnncalc padding -i 7 -f 3 -s 2 --mode same
+      cnncalc padding -i 224x224 -f 7 -s 2 --explain
     """
     from cnncalc.one_layer import padding_report
 
@@ -105,15 +127,21 @@ def padding_command(
 @app.command("solve")
 def solve_command(
     target: Annotated[
-        str, typer.Argument(metavar="KIND|FILE", help="conv, pool, maxpool, avgpool or deconv — or an architecture")
+        str, typer.Argument(metavar="KIND|FILE", help="conv, pool, maxpool, avgpool or deconv, or an architecture")
     ],
-    input_size: Annotated[Optional[str], typer.Option("--input", help="I, or ? (a file: ? or ?x?x3)")] = None,
-    output_size: Annotated[Optional[str], typer.Option("--output", help="O, or ? (a file: e.g. 7 or 7x7x512)")] = None,
-    kernel: Annotated[Optional[str], opt("F, or ?")] = None,
-    stride: Annotated[Optional[str], opt("S, or ? (default 1; pooling: F)")] = None,
-    padding: Annotated[Optional[str], opt("P on both sides, start:end, or ? (or ?:2, 1:?)")] = None,
-    dilation: Annotated[Optional[str], opt("D, or ? (default 1)")] = None,
-    output_padding: Annotated[Optional[str], opt("OP of deconv, or ? (default 0)")] = None,
+    input_size: Annotated[
+        Optional[str], typer.Option("--input", "-i", help="I, or '?' (a FILE: '?' or e.g. '?x?x3')")
+    ] = None,
+    output_size: Annotated[
+        Optional[str], typer.Option("--output", help="O, or '?' (a FILE: e.g. 7, or 7x7x512)")
+    ] = None,
+    kernel: Annotated[Optional[str], typer.Option("--kernel", "-f", help="F, or '?'")] = None,
+    stride: Annotated[Optional[str], typer.Option("--stride", "-s", help="S, or '?' (default 1; pooling: F)")] = None,
+    padding: Annotated[
+        Optional[str], typer.Option("--padding", "-p", help="P on both sides, start:end, or '?' (or '?:2', '1:?')")
+    ] = None,
+    dilation: Annotated[Optional[str], opt("D, or '?' (default 1)")] = None,
+    output_padding: Annotated[Optional[str], opt("OP of deconv, or '?' (default 0)")] = None,
     ceil: Annotated[bool, typer.Option("--ceil", help="pooling rounds up (PyTorch ceil_mode)")] = False,
     assume: AssumeOpt = None,
     json_output: JsonOpt = False,
@@ -122,8 +150,15 @@ def solve_command(
 ) -> None:
     """Find every integer value of the one unknown ('?'): for one layer, or the input size of a network.
 
-    Examples: cnncalc solve conv --input 224 --output 112 --kernel 7 --stride 2 --padding ?
-              cnncalc solve zoo:vgg16 --input ? --output 7x7x512
+    KIND is conv, deconv, maxpool, avgpool or pool (max pooling): give every number but one,
+    and '?' for that one. Or FILE, an architecture (a path, '-' for stdin, or zoo:NAME):
+    --input '?' (or '?x?x3') and the --output wanted give the input sizes that produce it.
+    Quote the '?' so that the shell does not expand it.
+
+    Examples:
+      cnncalc solve conv -i 224 --output 112 -f 7 -s 2 -p '?'
+      cnncalc solve conv -i '?' --output 55 -f 11 -s 4 -p 2
+      cnncalc solve examples/vgg16_features.arch -i '?x?x3' --output 7x7x512
     """
     import json
 

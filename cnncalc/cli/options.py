@@ -7,18 +7,46 @@ dispatch on the ``Literal`` with a ``match`` that ends in :func:`assert_never`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NoReturn, Optional
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, NoReturn, Optional, TypeVar
 
 import typer
 
 from cnncalc.errors import UsageError
 
+#: what FILE may be, in the help of every command that reads an architecture
+FILE_HELP = (
+    "FILE is an architecture: a path to an .arch file or a JSON architecture, '-' to read it from stdin,"
+    " or zoo:NAME for a built-in model (e.g. zoo:resnet50; 'cnncalc zoo' lists the names)."
+)
 FileArg = Annotated[
-    str, typer.Argument(metavar="FILE", help="an .arch or JSON architecture; '-' reads stdin", show_default=False)
+    str,
+    typer.Argument(
+        metavar="FILE", help="an .arch or JSON architecture, '-' for stdin, or zoo:NAME", show_default=False
+    ),
 ]
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def described(*paragraphs: str) -> Callable[[Command], Command]:
+    """Add paragraphs to a command's help, before its examples (typer reads the docstring lazily)."""
+
+    def add(function: Command) -> Command:
+        parts = inspect.cleandoc(function.__doc__ or "").split("\n\n")
+        at = next((i for i, part in enumerate(parts) if part.lstrip("\b\n").startswith("Example")), len(parts))
+        function.__doc__ = "\n\n".join([*parts[:at], *paragraphs, *parts[at:]])
+        return function
+
+    return add
+
+
+takes_file = described(FILE_HELP)
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 InputOpt = Annotated[
-    Optional[str], typer.Option("--input", metavar="DIMS", help="override the input line, e.g. 320x320x3")
+    Optional[str],
+    typer.Option("--input", "-i", metavar="DIMS", help="override the input line, e.g. 320x320x3 (H x W x C)"),
 ]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="plain output (NO_COLOR is respected too)")]
 AssumeOpt = Annotated[
@@ -31,6 +59,12 @@ AssumeOpt = Annotated[
 ]
 ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="show the formula, the numbers and the result, step by step")
+]
+MaxWorkOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--max-work", metavar="N", help="refuse work past N units (e.g. 2e9; defaults and units: docs/limits.md)"
+    ),
 ]
 OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", help="write here instead of stdout")]
 

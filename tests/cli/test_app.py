@@ -30,7 +30,7 @@ def test_version_help_and_module_entry(run_cli: Callable[..., Any]) -> None:
     assert run_cli("--version").stdout == f"cnncalc {__version__}\n"
     for command in ("summary", "receptive-field"):
         help_text = run_cli(command, "--help").stdout
-        assert "Example: cnncalc" in help_text
+        assert "Examples:\n    cnncalc" in help_text
     done = subprocess.run(
         [sys.executable, "-m", "cnncalc", "summary", _example("lenet5.arch"), "--json"],
         capture_output=True,

@@ -133,7 +133,7 @@ def import_onnx(path: str, *, input_dims: str | None = None, lenient: bool = Fal
     walk.run(model.graph, dims)
     if walk.unsupported:
         raise unsupported_error(walk.unsupported, path)
-    layers = _outputs(walk, [o.name for o in model.graph.output])
+    layers = _outputs(walk, [o.name for o in model.graph.output], len(dims) - 2)
     arch_dims = [*dims[2:], dims[1]] if len(dims) > 2 else [dims[1]]
     header = [f"imported by cnncalc from {path}", f"producer: {model.producer_name} {model.producer_version}".strip()]
     return Imported(text=write_arch(arch_dims, layers, header), warnings=tuple(walk.warnings))
@@ -164,15 +164,16 @@ def _fix_input(model: Any, input_dims: str | None, path: str) -> tuple[int, ...]
     return tuple(shape)
 
 
-def _outputs(walk: Walk, names: Sequence[str]) -> list[Layer]:
-    """The first graph output is the last line; the others are flagged ``output``."""
+def _outputs(walk: Walk, names: Sequence[str], rank: int) -> list[Layer]:
+    """The first graph output is the last line; the others are flagged ``output`` (after :func:`tidy`)."""
     from dataclasses import replace
 
-    layers = list(walk.layers)
+    from cnncalc.importers.tidy import tidy
+
     producers = [walk.values[n].producer for n in names if n in walk.values]
     if not producers:
         raise UsageError(f"{walk.source}: the graph's output does not depend on its input")
-    main, extra = producers[0], producers[1:]
+    layers, (main, *extra) = tidy(walk.layers, producers, rank)
     for p in extra:
         if p != INPUT:
             layers[p] = replace(layers[p], output=True)

@@ -135,6 +135,9 @@ def pool(w: Walk) -> None:
         w.reject("a dilated average pool")
         return
     pads = _window_pads(w, value, kernel, stride, dilation)
+    if not pads and kernel == list(value.shape[2:]) and all(d == 1 for d in dilation):
+        w.emit("gmp" if kind == "maxpool" else "gap", [value])  # one window over the whole input
+        return
     ceil = "ceil" if attrs.get("ceil_mode", 0) else ""
     dilated = per_dim("D", dilation, 1) if kind == "maxpool" else ""
     w.emit(statement(kind, per_dim("F", kernel), per_dim("S", stride), pads or "", dilated, ceil), [value])
@@ -200,6 +203,11 @@ def elementwise(w: Walk) -> None:
                 w.layers[b.producer] = replace(sigmoid, statement="swish")
                 w.alias(b)
                 return
+            if sigmoid is not None and sigmoid.statement == "tanh" and sigmoid.inputs[0] >= 0:
+                softplus = w.layers[sigmoid.inputs[0]]
+                if softplus.statement == "softplus" and softplus.inputs == (a.producer,):
+                    w.emit("mish", [a])  # x * tanh(softplus(x)); the two left unused are dropped
+                    return
         w.emit("add" if op == "Add" else "mul", data)
         return
     if len(data) != 1 or len(consts) != 1:

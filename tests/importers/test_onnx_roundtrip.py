@@ -1,4 +1,4 @@
-"""Exported by torch to ONNX and imported back, every example and zoo model gives the same summary."""
+"""Exported by torch to ONNX and imported back, every example and zoo model gives the same summary, row by row."""
 
 from __future__ import annotations
 

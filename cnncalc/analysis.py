@@ -64,6 +64,8 @@ class LayerRow:
     block: tuple[str, ...] = ()
     #: one serial per group instance on ``block``'s path (two repetitions of a block differ)
     block_ids: tuple[int, ...] = ()
+    #: the rows whose outputs are this layer's inputs, in ``inputs`` order (0: the network input)
+    sources: tuple[int, ...] = ()
 
     @property
     def flops(self) -> Dim:
@@ -299,5 +301,6 @@ def _run_layer(
         computed=computed,
         block=block[0],
         block_ids=block[1],
+        sources=(first[2], *(index for _, _, index in operands)) if operands else (first[2],),
     )
     return row, (output, field, index)

@@ -10,6 +10,7 @@ from cnncalc.diagnostics import Diagnostic
 from cnncalc.dims import Dim
 from cnncalc.errors import Location, ShapeError
 from cnncalc.formula import Line
+from cnncalc.layers.saving import SaveRule
 from cnncalc.model import LayerSpec, Shape, Window
 from cnncalc.receptive import FieldRule
 from cnncalc.reference.tensor import Tensor
@@ -93,6 +94,8 @@ class LayerKind:
     compute: Compute
     receptive: FieldRule
     reference: Reference | None
+    #: what the kind's backward keeps (:mod:`cnncalc.layers.saving`): the training memory estimate
+    saves: SaveRule
     example: str
     example_input: str = "8x8x4"
     aliases: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ from cnncalc.formula import Line, letter, number, over, result, shape, times
 from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
 from cnncalc.layers.elementwise import run_unchanged
 from cnncalc.layers.norm import divides_channels
+from cnncalc.layers.saving import saves_nothing, saves_view
 from cnncalc.model import Shape
 from cnncalc.receptive import keep_field, undefined_field
 from cnncalc.reference import ops
@@ -152,6 +153,7 @@ KINDS = (
         compute=compute_slice,
         explain=explain_slice,
         receptive=keep_field,
+        saves=saves_view,
         reference=run_unchanged,
         example="slice channels=1:3",
         summary="channels A to B-1 of the input (channels=A:B, half-open; x.narrow, x.chunk)",
@@ -164,6 +166,7 @@ KINDS = (
         compute=compute_shuffle,
         explain=explain_shuffle,
         receptive=keep_field,
+        saves=saves_nothing,
         reference=run_unchanged,
         example="shuffle G=2",
         summary="channel shuffle across G groups (ShuffleNet): same shape",
@@ -175,6 +178,7 @@ KINDS = (
         compute=compute_pixelshuffle,
         explain=explain_pixelshuffle,
         receptive=undefined_field,
+        saves=saves_nothing,
         reference=run_pixelshuffle,
         example="pixelshuffle 2",
         noun="a pixel shuffle",
@@ -187,6 +191,7 @@ KINDS = (
         compute=compute_pixelunshuffle,
         explain=explain_pixelshuffle,
         receptive=undefined_field,
+        saves=saves_nothing,
         reference=run_pixelunshuffle,
         example="pixelunshuffle 2",
         noun="a pixel unshuffle",

@@ -25,6 +25,7 @@ from cnncalc.layers.common import (
     run_conv,
     spatial_input,
 )
+from cnncalc.layers.saving import SaveContext, Saved, padded_input, saves_input
 from cnncalc.layers.worked_lines import (
     axis_groups,
     count_line,
@@ -224,6 +225,13 @@ def run_deconv(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Tensor
     )
 
 
+def saves_conv(ctx: SaveContext) -> Saved:
+    """ConvolutionBackward keeps the input (and the weight, a parameter), frozen or not; asymmetric
+    padding is applied by ``F.pad`` first, so the padded copy is what is kept."""
+    window = ctx.window
+    return padded_input(ctx, native=window is None or all(start == end for start, end in window.padding))
+
+
 KINDS = (
     LayerKind(
         name="conv",
@@ -235,6 +243,7 @@ KINDS = (
         explain=explain_conv,
         receptive=window_field,
         reference=run_conv,
+        saves=saves_conv,
         family="conv",
         caption=caption_window,
         counts_as="conv",
@@ -251,6 +260,7 @@ KINDS = (
         explain=explain_dwconv,
         receptive=window_field,
         reference=run_conv,
+        saves=saves_conv,
         family="conv",
         caption=caption_window,
         counts_as="conv",
@@ -267,6 +277,7 @@ KINDS = (
         explain=explain_deconv,
         receptive=undefined_field,
         reference=run_deconv,
+        saves=saves_input,
         family="deconv",
         caption=caption_window,
         counts_as="conv",

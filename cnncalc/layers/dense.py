@@ -8,6 +8,7 @@ from cnncalc.dims import product
 from cnncalc.formula import Line, Math, add, letter, number, result, times
 from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
 from cnncalc.layers.common import dim_name
+from cnncalc.layers.saving import saves_input_if_training, saves_view
 from cnncalc.model import LayerSpec, Shape, Window
 from cnncalc.receptive import global_field
 from cnncalc.reference import ops
@@ -89,6 +90,7 @@ KINDS = (
         explain=explain_fc,
         receptive=global_field,
         reference=run_fc,
+        saves=saves_input_if_training,
         family="fc",
         caption=caption_fc,
         counts_as="fc",
@@ -101,6 +103,7 @@ KINDS = (
         explain=explain_flatten,
         receptive=global_field,
         reference=run_flatten,
+        saves=saves_view,
         example="flatten",
         summary="flatten to one vector",
     ),

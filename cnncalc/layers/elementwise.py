@@ -10,6 +10,17 @@ from collections.abc import Sequence
 
 from cnncalc.formula import Line, letter, number, result, shape
 from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
+from cnncalc.layers.saving import (
+    VIEW,
+    Own,
+    SaveContext,
+    Saved,
+    SaveRule,
+    elements,
+    saves_input,
+    saves_output,
+    saves_view,
+)
 from cnncalc.receptive import keep_field
 from cnncalc.reference.tensor import Tensor
 
@@ -59,6 +70,7 @@ def same_shape_kind(
     aliases: tuple[str, ...] = (),
     defaults: tuple[tuple[str, str], ...] = (),
     example: str | None = None,
+    saves: SaveRule = saves_input,
 ) -> LayerKind:
     """Factory for every kind that leaves the shape, the params and the receptive field alone."""
     return LayerKind(
@@ -70,6 +82,7 @@ def same_shape_kind(
         explain=explain_same_shape,
         receptive=keep_field,
         reference=run_unchanged,
+        saves=saves,
         draw="fold",
         example=example or name,
         summary=summary,
@@ -93,10 +106,33 @@ _ACTIVATIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "softplus": ((), "Softplus"),
     "hardtanh": (("hard_tanh",), "Hardtanh"),
 }
+#: the activations whose backward reads their output (ReluBackward, SigmoidBackward, TanhBackward,
+#: SoftmaxBackward keep ``result``); every other one reads its input (PyTorch's derivatives.yaml)
+_KEEP_OUTPUT = frozenset({"relu", "sigmoid", "tanh", "softmax"})
+
+
+def saves_dropout(ctx: SaveContext) -> Saved:
+    """Dropout multiplies by a random mask, which its backward keeps: on CPU a full tensor in the
+    activations' dtype (CUDA's fused kernel keeps one byte per element). ``rate=0`` (or 0.5 when
+    left out) is PyTorch's default ``Dropout()``: at 0 the input passes through as it is."""
+    rate = 0.5 if ctx.spec.rate is None else ctx.spec.rate
+    return VIEW if rate == 0 else Saved(own=(Own(elements(ctx.output)),))
+
+
+def saves_droppath(ctx: SaveContext) -> Saved:
+    """Stochastic depth multiplies by one random factor per sample, kept for backward; at rate 0
+    (the default) it is the identity."""
+    return VIEW if not ctx.spec.rate else Saved(own=(Own(1),))
+
 
 KINDS = (
     *(
-        same_shape_kind(name, f"{name} activation: {torch_name}", aliases=aliases)
+        same_shape_kind(
+            name,
+            f"{name} activation: {torch_name}",
+            aliases=aliases,
+            saves=saves_output if name in _KEEP_OUTPUT else saves_input,
+        )
         for name, (aliases, torch_name) in _ACTIVATIONS.items()
     ),
     same_shape_kind(
@@ -115,17 +151,25 @@ KINDS = (
         explain=explain_prelu,
         receptive=keep_field,
         reference=run_unchanged,
+        saves=saves_input,
         draw="fold",
         example="prelu per_channel",
         summary="parametric ReLU: one learned slope, or C with the per_channel flag",
     ),
-    same_shape_kind("dropout", "dropout (no effect on sizes)", keys=frozenset({"rate"}), example="dropout rate=0.5"),
+    same_shape_kind(
+        "dropout",
+        "dropout (no effect on sizes)",
+        keys=frozenset({"rate"}),
+        example="dropout rate=0.5",
+        saves=saves_dropout,
+    ),
     same_shape_kind(
         "droppath",
         "stochastic depth (torchvision StochasticDepth): the identity at inference",
         keys=frozenset({"rate"}),
         aliases=("stochasticdepth", "drop_path"),
         example="droppath rate=0.2",
+        saves=saves_droppath,
     ),
-    same_shape_kind("identity", "identity: a place to hang a label"),
+    same_shape_kind("identity", "identity: a place to hang a label", saves=saves_view),
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc.diagnostics import UNPROVEN_EQUAL, Diagnostic, diagnostic
-from cnncalc.dims import Dim, as_int, equal, text
+from cnncalc.dims import Dim, as_int, equal, product, text
 from cnncalc.formula import Line, add, letter, number, result, tex_text
 from cnncalc.formula import shape as shape_math
 from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
+from cnncalc.layers.saving import Own, SaveContext, Saved, saves_nothing
 from cnncalc.model import Shape
 from cnncalc.receptive import merge_field
 from cnncalc.reference import ops
@@ -147,6 +148,34 @@ def run_broadcast(layer: Executed, x: Tensor, operands: Sequence[Tensor]) -> Ten
     return ops.broadcast_sum([x, *operands], layer.output_spatial)
 
 
+def _broadcast(first: list[Dim], second: list[Dim]) -> list[Dim]:
+    """Dims aligned at the channel end, as the ``.arch`` broadcasts (a size-1 dim stretches)."""
+    width = max(len(first), len(second))
+    a, b = [1] * (width - len(first)) + first, [1] * (width - len(second)) + second
+    return [y if x == 1 else x for x, y in zip(a, b, strict=True)]
+
+
+def saves_mul(ctx: SaveContext) -> Saved:
+    """``a * b * c`` runs left to right; each MulBackward keeps one factor for the other's gradient:
+    the left one when the right one needs a gradient, and the right one when the left one does.
+    From the third operand on, the left factor is the product so far, a tensor of this layer's own."""
+    kept: list[int] = []
+    own: list[Own] = []
+    dims: list[Dim] = ctx.inputs[0].as_list()
+    grad = ctx.grads[0]
+    for position in range(1, len(ctx.inputs)):
+        if ctx.grads[position]:
+            if position == 1:
+                kept.append(0)
+            else:
+                own.append(Own(product(dims)))
+        if grad:
+            kept.append(position)
+        dims = _broadcast(dims, ctx.inputs[position].as_list())
+        grad = grad or ctx.grads[position]
+    return Saved(inputs=tuple(kept), own=tuple(own))
+
+
 KINDS = (
     LayerKind(
         name="add",
@@ -154,6 +183,7 @@ KINDS = (
         compute=compute_add,
         explain=explain_add,
         receptive=merge_field,
+        saves=saves_nothing,
         reference=run_sum,
         draw="merge",
         symbol="⊕",
@@ -167,6 +197,7 @@ KINDS = (
         compute=compute_concat,
         explain=explain_concat,
         receptive=merge_field,
+        saves=saves_nothing,
         reference=run_sum,
         draw="merge",
         example="x: conv K=4 F=3 P=1\nconv K=2 F=1\nconcat x",
@@ -179,6 +210,7 @@ KINDS = (
         compute=compute_mul,
         explain=explain_mul,
         receptive=merge_field,
+        saves=saves_mul,
         reference=run_broadcast,
         draw="merge",
         symbol="⊗",

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from cnncalc.dims import Dim, as_int
+from cnncalc.dims import Dim, as_int, product
 from cnncalc.formula import Line, Math, letter, number, result, times
 from cnncalc.layers.base import Computed, LayerContext, LayerKind
 from cnncalc.layers.elementwise import run_unchanged
+from cnncalc.layers.saving import INPUT, Own, SaveContext, Saved, elements, saves_input_if_training
+from cnncalc.model import Shape
 from cnncalc.receptive import keep_field
 
 
@@ -128,6 +130,41 @@ def explain_layerscale(ctx: LayerContext, computed: Computed) -> list[Line]:
     return [params_line(1, computed, ctx, "one learned factor per channel")]
 
 
+def saves_batchnorm(ctx: SaveContext) -> Saved:
+    """NativeBatchNormBackward keeps the input and the batch's mean and inverse std per channel
+    (in the activations' dtype on CPU); ``center=no`` is written as ``bn(x) * gamma``, whose mul
+    also keeps the normalized tensor while gamma trains."""
+    channels = ctx.output.channels
+    stats = (Own(0, channels), Own(0, channels))
+    if ctx.spec.scale and not ctx.spec.center and ctx.trains:
+        return Saved(inputs=(0,), own=(*stats, Own(elements(ctx.output))))
+    return Saved(inputs=(0,), own=stats)
+
+
+def _positions(shape: Shape) -> Dim:
+    return product(shape.spatial) if shape.spatial else 1
+
+
+def saves_layernorm(ctx: SaveContext) -> Saved:
+    """NativeLayerNormBackward keeps the input and a mean and an inverse std per position."""
+    positions = _positions(ctx.output)
+    return Saved(inputs=(0,), own=(Own(positions), Own(positions)))
+
+
+def saves_groupnorm(ctx: SaveContext) -> Saved:
+    """NativeGroupNormBackward keeps the input and a mean and an inverse std per group."""
+    groups = ctx.spec.groups or 1
+    return Saved(inputs=(0,), own=(Own(groups), Own(groups)))
+
+
+def saves_instancenorm(ctx: SaveContext) -> Saved:
+    """PyTorch runs batch norm on the input viewed as 1 x NC x ...: the input, a mean and an inverse
+    std per sample and channel, and with ``affine`` the weight repeated per sample."""
+    channels = ctx.output.channels
+    own = (Own(channels), Own(channels), *((Own(channels),) if ctx.spec.affine else ()))
+    return Saved(inputs=INPUT.inputs, own=own)
+
+
 #: every norm keeps the field, runs as the identity in verify and is drawn folded into its conv
 _norm = partial(LayerKind, receptive=keep_field, reference=run_unchanged, draw="fold")
 
@@ -141,6 +178,7 @@ KINDS = (
         aliases=("batchnorm", "batchnormalization"),
         keys=frozenset({"trainable", "scale", "center"}),
         compute=compute_batchnorm,
+        saves=saves_batchnorm,
         explain=explain_batchnorm,
         counts_as="bn",
     ),
@@ -152,6 +190,7 @@ KINDS = (
         aliases=("layer_norm",),
         keys=frozenset({"bias", "trainable"}),
         compute=compute_layernorm,
+        saves=saves_layernorm,
         explain=explain_layernorm,
     ),
     _norm(
@@ -162,6 +201,7 @@ KINDS = (
         keys=frozenset({"G", "trainable"}),
         required=frozenset({"G"}),
         compute=compute_groupnorm,
+        saves=saves_groupnorm,
         explain=explain_groupnorm,
     ),
     _norm(
@@ -172,6 +212,7 @@ KINDS = (
         keys=frozenset({"trainable"}),
         flags=frozenset({"affine"}),
         compute=compute_instancenorm,
+        saves=saves_instancenorm,
         explain=explain_instancenorm,
     ),
     _norm(
@@ -181,6 +222,7 @@ KINDS = (
         aliases=("layer_scale",),
         keys=frozenset({"trainable"}),
         compute=compute_layerscale,
+        saves=saves_input_if_training,
         explain=explain_layerscale,
     ),
 )

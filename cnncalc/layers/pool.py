@@ -23,6 +23,17 @@ from cnncalc.layers.common import (
     run_pool,
     spatial_input,
 )
+from cnncalc.layers.saving import (
+    INPUT,
+    INT64,
+    NOTHING,
+    Own,
+    SaveContext,
+    Saved,
+    elements,
+    padded_input,
+    saves_nothing,
+)
 from cnncalc.layers.worked_lines import output_shape_line, padding_lines, size_lines
 from cnncalc.model import LayerSpec, Shape, Window
 from cnncalc.receptive import global_field, window_field
@@ -150,6 +161,39 @@ def caption_adaptive(spec: LayerSpec, window: Window | None, output: Shape) -> s
     return f"{spec.kind[8:11]} pool → {TIMES.join(map(str, output.spatial))}"
 
 
+def _pool_input(ctx: SaveContext) -> Saved:
+    """PyTorch's pooling takes symmetric padding up to half the window; other padding is ``F.pad``'s copy."""
+    window = ctx.window
+    assert window is not None
+    native = all(s == e and 2 * s <= k for (s, e), k in zip(window.padding, window.kernel, strict=False))
+    return padded_input(ctx, native)
+
+
+def _indices(ctx: SaveContext) -> Own:
+    """Max pooling's argmax: one int64 per output element."""
+    return Own(elements(ctx.output), size=INT64)
+
+
+def saves_maxpool(ctx: SaveContext) -> Saved:
+    """MaxPoolWithIndicesBackward keeps the (padded) input and the int64 indices."""
+    return Saved(inputs=_pool_input(ctx).inputs, own=(*_pool_input(ctx).own, _indices(ctx)))
+
+
+def saves_avgpool(ctx: SaveContext) -> Saved:
+    """AvgPoolBackward keeps the (padded) input."""
+    return _pool_input(ctx)
+
+
+def saves_adaptive_max(ctx: SaveContext) -> Saved:
+    """AdaptiveMaxPoolBackward keeps the input and the int64 indices (also for ``gmp``)."""
+    return Saved(inputs=(0,), own=(_indices(ctx),))
+
+
+def saves_adaptive_avg(ctx: SaveContext) -> Saved:
+    """AdaptiveAvgPoolBackward keeps the input; to size 1 PyTorch takes a mean, which keeps nothing."""
+    return NOTHING if all(size == 1 for size in ctx.output.spatial) else INPUT
+
+
 KINDS = (
     LayerKind(
         name="maxpool",
@@ -161,6 +205,7 @@ KINDS = (
         explain=explain_pool,
         receptive=window_field,
         reference=run_pool,
+        saves=saves_maxpool,
         family="pool",
         caption=caption_window,
         example="maxpool F=3 S=2 P=1 ceil",
@@ -176,6 +221,7 @@ KINDS = (
         explain=explain_pool,
         receptive=window_field,
         reference=run_pool,
+        saves=saves_avgpool,
         family="pool",
         caption=caption_window,
         example="avgpool F=2",
@@ -189,6 +235,7 @@ KINDS = (
             explain=explain_adaptive_pool,
             receptive=window_field,
             reference=run_adaptive_pool,
+            saves=saves_adaptive_avg if op == "avg" else saves_adaptive_max,
             caption=caption_adaptive,
             example=f"{name} 3",
             summary=f"adaptive {op} pooling to a given output size (PyTorch Adaptive{op.title()}Pool)",
@@ -202,6 +249,7 @@ KINDS = (
         explain=explain_global_pool,
         receptive=global_field,
         reference=run_global_pool,
+        saves=saves_nothing,
         caption=lambda spec, window, output: "global avg pool",
         example="gap",
         summary="global average pooling to 1 x ... x 1 x C",
@@ -213,6 +261,7 @@ KINDS = (
         explain=explain_global_pool,
         receptive=global_field,
         reference=run_global_pool,
+        saves=saves_adaptive_max,
         caption=lambda spec, window, output: "global max pool",
         example="gmp",
         summary="global max pooling to 1 x ... x 1 x C",

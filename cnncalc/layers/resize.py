@@ -16,6 +16,7 @@ from cnncalc.dims import Dim, floor_div, is_positive
 from cnncalc.formula import Line, Math, letter, number, plus, result, shape, times
 from cnncalc.layers.base import Computed, Executed, LayerContext, LayerKind
 from cnncalc.layers.common import TIMES, dim_name, explicit_padding
+from cnncalc.layers.saving import saves_nothing, saves_view
 from cnncalc.model import LayerSpec, Shape, Window
 from cnncalc.receptive import undefined_field, window_field
 from cnncalc.reference import ops
@@ -241,6 +242,7 @@ KINDS = (
         compute=compute_upsample,
         explain=explain_upsample,
         receptive=undefined_field,
+        saves=saves_nothing,
         reference=run_upsample,
         caption=caption_upsample,
         example="upsample factor=2 mode=bilinear",
@@ -255,6 +257,7 @@ KINDS = (
         compute=compute_pad,
         explain=explain_edges,
         receptive=window_field,
+        saves=saves_nothing,
         reference=run_pad,
         caption=caption_edges,
         example="pad P=1:2",
@@ -267,6 +270,7 @@ KINDS = (
         compute=compute_crop,
         explain=explain_edges,
         receptive=window_field,
+        saves=saves_view,
         reference=run_crop,
         caption=caption_edges,
         example="big: identity\nsmall: conv K=4 F=3\ncrop to=small from=big",

@@ -108,7 +108,9 @@ def memory_json(found: Memory) -> dict[str, Any]:
         "optimizer": found.optimizer,
         "gradient_bytes": to_json(found.gradient_bytes),
         "optimizer_state_bytes": to_json(found.optimizer_bytes),
-        "training_bytes_without_saved_activations": to_json(found.training_bytes) if found.optimizer else None,
+        "training_bytes_without_saved_activations": to_json(found.weights_bytes) if found.optimizer else None,
+        "saved_activation_bytes": to_json(found.saved_activation_bytes) if found.optimizer else None,
+        "training_bytes": to_json(found.training_bytes) if found.optimizer else None,
     }
 
 

@@ -217,17 +217,18 @@ def render_summary(
 
 
 def _memory_lines(found: Memory) -> list[str]:
-    """Input, parameters, forward activations, and the weights side of training (cnncalc.memory)."""
+    """Input, parameters, forward activations and, with an optimizer, a training step (cnncalc.memory)."""
     lines = [
         f"Memory at batch {found.batch}, {found.dtype}: input {byte_size(found.input_bytes)}",
         f"  parameters {byte_size(found.parameter_bytes)}",
         f"  forward activations (every output kept) {byte_size(found.activation_bytes)}",
     ]
     if found.optimizer is not None:
-        lines.append(
-            f"  training with {found.optimizer}: parameters + gradients + optimizer state "
-            f"{byte_size(found.training_bytes)}, plus the activations saved for backward (not computed)"
-        )
+        lines += [
+            f"  activations saved for backward {byte_size(found.saved_activation_bytes)}",
+            f"  training with {found.optimizer} (parameters + gradients + optimizer state + saved activations) "
+            f"{byte_size(found.training_bytes)}",
+        ]
     return lines
 
 

@@ -41,14 +41,14 @@ class WorkKind:
 VERIFY = WorkKind(
     name="verify",
     unit="cell operations",
-    default=10**8,
+    default=3 * 10**7,
     measures="output cells x window cells, summed over the layers of the one-channel network, times the impulses",
 )
 #: ``sizes``: every size of the range through every layer
-SIZES = WorkKind(name="sizes", unit="layer evaluations", default=10**7, measures="sizes in the range x layers")
+SIZES = WorkKind(name="sizes", unit="layer evaluations", default=2 * 10**5, measures="sizes in the range x layers")
 #: ``solve FILE --input ?``: the sizes the exact-size scan walks through every layer
 SOLVE = WorkKind(
-    name="solve", unit="layer evaluations", default=10**7, measures="sizes scanned for exact ones x layers"
+    name="solve", unit="layer evaluations", default=10**5, measures="sizes scanned for exact ones x layers"
 )
 #: the course helper's reference computations (cells x window), NMS (boxes^2), Gram matrices (C^2 x positions)
 REFERENCE = WorkKind(

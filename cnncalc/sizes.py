@@ -14,11 +14,13 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from cnncalc.analysis import LayerRow, Report, analyze
+from cnncalc.arch.reader import count_layers
 from cnncalc.diagnostics import ROWS_DROPPED, SAME_ASYMMETRIC
 from cnncalc.dims import as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.common import dim_name
+from cnncalc.limits import SIZES, check_work
 from cnncalc.model import Arch, Shape
 from cnncalc.receptive import window_field
 
@@ -124,9 +126,11 @@ def check_size(arch: Arch, size: int) -> SizeCheck:
     return SizeCheck(size, report.input_shape, report.totals.output_shape, tuple(exactness_problems(report)), None)
 
 
-def scan_sizes(arch: Arch, sizes: range) -> list[SizeCheck]:
+def scan_sizes(arch: Arch, sizes: range, *, max_work: int = SIZES.default) -> list[SizeCheck]:
+    """Every size of the range through the pipeline; refused first when sizes x layers is over ``max_work``."""
     if arch.input.is_flat:
         raise UsageError("the input is a flat vector: there are no spatial sizes to scan")
+    check_work(SIZES.unit, len(sizes) * count_layers(arch.body), max_work)
     return [check_size(arch, size) for size in sizes]
 
 

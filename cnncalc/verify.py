@@ -16,6 +16,7 @@ larger than its window, no uncovered input rows, and merges whose paths are alig
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from cnncalc.analysis import LayerRow, analyze
@@ -25,7 +26,8 @@ from cnncalc.errors import ShapeError
 from cnncalc.graph import walk
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import Executed
-from cnncalc.model import Arch, LayerSpec
+from cnncalc.limits import VERIFY, check_work
+from cnncalc.model import Arch, LayerSpec, Shape
 from cnncalc.receptive import Field, keep_field, merge_field
 from cnncalc.reference import ops
 from cnncalc.reference.tensor import Tensor, size_of
@@ -125,10 +127,35 @@ def _field_text(field: object) -> str:
     return "global" if field == "global" else "n/a"
 
 
-def verify(arch: Arch, impulses: int = 3) -> VerifyReport:
+def _cells(shape: Shape) -> int:
+    """Cells of one channel (a flat tensor: its length), 0 when a size is symbolic."""
+    values = [as_int(d) for d in shape.spatial] if shape.spatial else [as_int(shape.channels)]
+    return 0 if any(v is None for v in values) else math.prod(v for v in values if v is not None)
+
+
+def reference_cost(rows: tuple[LayerRow, ...]) -> int:
+    """The reference run's cell operations for one impulse: for each layer of the one-channel network,
+    its input cells (read, padded) plus its output cells times its window's cells."""
+    total = 0
+    for row in rows:
+        window = 1 if row.window is None else math.prod(row.window.kernel)
+        inputs = _cells(row.input_shape)
+        total += inputs + _cells(row.output_shape) * window
+        if row.window is not None:  # the padded copy
+            total += math.prod(
+                (as_int(s) or 0) + sum(as_int(p) or 0 for p in pair)
+                for s, pair in zip(row.input_shape.spatial, row.window.padding, strict=False)
+            )
+    return total
+
+
+def verify(arch: Arch, impulses: int = 3, *, max_work: int = VERIFY.default) -> VerifyReport:
+    """Run the network once per impulse; refused before running when the run would exceed ``max_work``
+    cell operations (see :func:`reference_cost`)."""
     report = analyze(arch)
     start_spatial = _numeric(report.input_shape.spatial, "input size")
     fractions = [(1, 2), (1, 4), (3, 4)][:impulses] if start_spatial else [(0, 1)]
+    check_work(VERIFY.unit, len(fractions) * reference_cost(report.rows), max_work)
     positions: list[tuple[int, ...]] = []
     for num, den in fractions:
         p = tuple((size - 1) * num // den for size in start_spatial)

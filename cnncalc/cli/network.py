@@ -16,6 +16,7 @@ from cnncalc.cli.options import (
     FileArg,
     InputOpt,
     JsonOpt,
+    MaxWorkOpt,
     NoColorOpt,
     OutputOpt,
     assert_never,
@@ -199,7 +200,7 @@ def summary(
     if chosen in ("csv", "markdown"):
         from cnncalc.render.tabular import summary_csv, summary_markdown
 
-        typer.echo(summary_csv(report, depth) if chosen == "csv" else summary_markdown(report, depth), nl=False)
+        write(summary_csv(report, depth) if chosen == "csv" else summary_markdown(report, depth), None)
         return
     if chosen == "json":
         from cnncalc.render.json_report import dumps, memory_json, summary_json
@@ -264,7 +265,7 @@ def receptive_field(
         case "csv" | "markdown":
             from cnncalc.render.tabular import receptive_csv, receptive_markdown
 
-            typer.echo(receptive_csv(report) if chosen == "csv" else receptive_markdown(report), nl=False)
+            write(receptive_csv(report) if chosen == "csv" else receptive_markdown(report), None)
             return
         case "table":
             pass
@@ -321,6 +322,7 @@ def sizes_command(
     exact_only: Annotated[bool, typer.Option("--exact-only", help="list only the sizes that divide exactly")] = False,
     json_output: JsonOpt = False,
     no_color: NoColorOpt = False,
+    max_work: MaxWorkOpt = None,
 ) -> None:
     """For which input sizes does every layer divide exactly, and what output does each give?
 
@@ -332,10 +334,12 @@ def sizes_command(
       cnncalc sizes examples/vgg16_features.arch --range 200:256 --exact-only
     """
     from cnncalc.arch.source import load
+    from cnncalc.limits import SIZES, parse_work
     from cnncalc.sizes import parse_range, scan_sizes
 
     sizes = parse_range(size_range)
-    checks = scan_sizes(load(file, input_dims), sizes)
+    budget = SIZES.default if max_work is None else parse_work(max_work)
+    checks = scan_sizes(load(file, input_dims), sizes, max_work=budget)
     from cnncalc.render.solve import sizes_json, sizes_table
 
     if json_output:
@@ -380,7 +384,7 @@ def zoo(
     if markdown:
         from cnncalc.render.zoo import zoo_markdown
 
-        typer.echo(zoo_markdown(entries))
+        write(zoo_markdown(entries) + "\n", None)
         return
     from cnncalc.render.zoo import render_zoo
 
@@ -466,6 +470,7 @@ def verify(
     json_output: JsonOpt = False,
     input_dims: InputOpt = None,
     no_color: NoColorOpt = False,
+    max_work: MaxWorkOpt = None,
 ) -> None:
     """Run the network for real and check every predicted shape and receptive field (exit 3 if any disagrees).
 
@@ -474,9 +479,11 @@ def verify(
       cnncalc verify zoo:resnet18 --json
     """
     from cnncalc.arch.source import load
+    from cnncalc.limits import VERIFY, parse_work
     from cnncalc.verify import verify as run_verify
 
-    report = run_verify(load(file, input_dims))
+    budget = VERIFY.default if max_work is None else parse_work(max_work)
+    report = run_verify(load(file, input_dims), max_work=budget)
     if json_output:
         import json
 

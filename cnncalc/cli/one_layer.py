@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from cnncalc.cli.app import app, show
-from cnncalc.cli.options import AssumeOpt, ExplainOpt, JsonOpt, NoColorOpt, assert_never, opt
+from cnncalc.cli.options import AssumeOpt, ExplainOpt, JsonOpt, MaxWorkOpt, NoColorOpt, assert_never, opt
 
 
 @app.command("layer")
@@ -147,6 +147,7 @@ def solve_command(
     json_output: JsonOpt = False,
     explain: ExplainOpt = False,
     no_color: NoColorOpt = False,
+    max_work: MaxWorkOpt = None,
 ) -> None:
     """Find every integer value of the one unknown ('?'): for one layer, or the input size of a network.
 
@@ -162,6 +163,7 @@ def solve_command(
     """
     import json
 
+    from cnncalc.limits import SOLVE, parse_work
     from cnncalc.render import solve as render
     from cnncalc.render.course import render_result
     from cnncalc.solve import ArchSolution, LayerSolution, SolveOptions, solve
@@ -176,6 +178,7 @@ def solve_command(
         output_padding=output_padding,
         ceil=ceil,
         assume=tuple(assume or ()),
+        max_work=SOLVE.default if max_work is None else parse_work(max_work),
     )
     solution = solve(target, options)
     match solution:

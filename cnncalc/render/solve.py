@@ -64,11 +64,18 @@ def arch_solution_fields(result: ArchSolution) -> list[tuple[str, str]]:
     fields = [("output", "x".join(dim_text(d) for d in result.output.as_list()))]
     for answer in result.answers:
         fields.append((answer.name, answer.answer()))
+        if answer.checked is None or answer.interval is None or len(result.answers) != 1:
+            continue
+        whole = answer.interval.last is not None and answer.checked[1] == answer.interval.last
+        searched = f"{answer.name} = {answer.checked[0]}..{answer.checked[1]}" + ("" if whole else " only")
         if answer.exact:
             shown = ", ".join(map(str, answer.exact[:MAX_LISTED]))
-            fields.append((f"exact {answer.name}", shown + (", ..." if len(answer.exact) > MAX_LISTED else "")))
-        elif answer.interval is not None and len(result.answers) == 1:
-            fields.append((f"exact {answer.name}", "none among the first checked: every one drops rows somewhere"))
+            more = ", ..." if len(answer.exact) > MAX_LISTED else ""
+            fields.append((f"exact {answer.name}", f"{shown}{more} (searched {searched})"))
+        else:
+            fields.append((f"exact {answer.name}", f"none in {searched}: every one drops rows somewhere"))
+        if not whole:
+            fields.append(("note", "raise --max-work to search further for exact sizes"))
     return fields + [("note", note) for note in result.notes]
 
 
@@ -100,6 +107,9 @@ def arch_solution_json(result: ArchSolution) -> dict[str, Any]:
                 "solutions": interval_json(answer.interval) if answer.values is None else None,
                 "values": list(answer.values) if answer.values is not None else None,
                 "exact": list(answer.exact),
+                "exact_searched": None
+                if answer.checked is None
+                else {"first": answer.checked[0], "last": answer.checked[1]},
                 "reason": answer.reason or None,
                 "formulas": {str(axis + 1): to_json(f) for axis, f in answer.formulas},
             }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnncalc.errors import UsageError
+from cnncalc.limits import SOLVE
 from cnncalc.solve.layer import LAYER_FAMILIES, LayerProblem, LayerSolution, layer_problem, solve_layer
 from cnncalc.solve.network import ArchSolution, SymbolAnswer, parse_target, solve_arch, with_unknown_input
 from cnncalc.solve.search import MAX_LISTED, Interval, monotone_solve
@@ -29,6 +30,8 @@ class SolveOptions:
     output_padding: str | None = None
     ceil: bool = False
     assume: tuple[str, ...] = ()
+    #: the budget of the network solver's exact-size scan (layer evaluations; see :mod:`cnncalc.limits`)
+    max_work: int = SOLVE.default
 
 
 def is_layer_kind(target: str) -> bool:
@@ -79,7 +82,7 @@ def _solve_network(file: str, options: SolveOptions) -> ArchSolution:
     if options.input_size is not None:
         arch = with_unknown_input(arch, options.input_size)
     progressions = parse_assumptions(list(options.assume), [d for d in arch.input.dims if isinstance(d, str)])
-    return solve_arch(arch, options.output_size, progressions)
+    return solve_arch(arch, options.output_size, progressions, max_work=options.max_work)
 
 
 __all__ = [

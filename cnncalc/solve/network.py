@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from cnncalc.arch.reader import count_layers
 from cnncalc.assume import Progression
 from cnncalc.dims import Dim, as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.formula import Line, letter
 from cnncalc.layers.common import dim_name
+from cnncalc.limits import SOLVE
 from cnncalc.model import Arch, Shape
-from cnncalc.solve.search import MAX_LISTED, Interval, first_at_least, monotone_solve
+from cnncalc.solve.search import Interval, first_at_least, monotone_solve
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,8 @@ class SymbolAnswer:
     formulas: tuple[tuple[int, Dim], ...]  # (output dim, its expression in the symbol)
     exact: tuple[int, ...] = ()
     lines: tuple[Line, ...] = ()
+    #: the values plugged back one by one (and scanned for exact sizes): first and last, in the user's values
+    checked: tuple[int, int] | None = None
 
     def answer(self) -> str:
         if self.values is not None:
@@ -94,7 +98,9 @@ def with_unknown_input(arch: Arch, text: str) -> Arch:
     return replace(arch, input=replace(arch.input, dims=spec.dims))
 
 
-def solve_arch(arch: Arch, target_text: str, assumed: Mapping[str, Progression]) -> ArchSolution:
+def solve_arch(
+    arch: Arch, target_text: str, assumed: Mapping[str, Progression], *, max_work: int = SOLVE.default
+) -> ArchSolution:
     """Every value of each input symbol for which the network's output is the target."""
     from cnncalc.analysis import analyze
     from cnncalc.assume import parameter_name, restater
@@ -145,7 +151,7 @@ def solve_arch(arch: Arch, target_text: str, assumed: Mapping[str, Progression])
         if impossible is not None:
             answers.append(SymbolAnswer(name, None, None, impossible, formulas))
             continue
-        answers.append(_solve_symbol(arch, name, axes, target, progressions, formulas))
+        answers.append(_solve_symbol(arch, name, axes, target, progressions, formulas, max_work))
     for answer in answers:
         if not answer.formulas and answer.interval is not None:
             notes.append(f"the output does not depend on {answer.name}: every size the network accepts works")
@@ -166,6 +172,7 @@ def _solve_symbol(
     target: tuple[int | None, ...],
     progressions: Mapping[str, Progression],
     formulas: tuple[tuple[int, Dim], ...],
+    max_work: int,
 ) -> SymbolAnswer:
     from cnncalc.analysis import Report, analyze
     from cnncalc.sizes import exactness_problems
@@ -217,11 +224,12 @@ def _solve_symbol(
         return SymbolAnswer(name, None, None, reason, formulas)
     # plug every value back through the whole numeric pipeline (the monotone search only
     # looked at the constrained dims; a merge that sympy could not prove may still fail)
-    values = interval.values(MAX_VERIFIED)
+    # as many values as the budget allows (each is one run of every layer), at least one
+    values = interval.values(max(1, min(MAX_VERIFIED, max_work // max(1, count_layers(arch.body)))))
     holes = [k for k in values if not _matches(run(k), target, axes)]
     exact: list[int] = []
     if len(progressions) == 1:  # with one symbol, report_at(k) is the network at exactly that size
-        for k in values[: MAX_LISTED * 4]:
+        for k in values:
             report = report_at(k)
             if k not in holes and report is not None and not exactness_problems(report):
                 exact.append(progression.value(k))
@@ -249,7 +257,8 @@ def _solve_symbol(
     listed = None
     if holes:
         listed = tuple(progression.value(k) for k in values if k not in holes)
-    return SymbolAnswer(name, mapped, listed, "", formulas, tuple(exact), tuple(lines))
+    checked = (progression.value(values[0]), progression.value(values[-1]))
+    return SymbolAnswer(name, mapped, listed, "", formulas, tuple(exact), tuple(lines), checked)
 
 
 def _intersect(a: Interval, b: Interval) -> Interval | None:

@@ -1,15 +1,18 @@
 """What each FLOP counter counts, as data: one frozen :class:`Convention` per tool.
 
-A convention maps a cnncalc kind (or ``kind:mode`` for ``upsample``) to a :class:`Rule`:
-a sum of :class:`Term` s, each a quantity of the analysed layer (``weight_macs``,
-``output_elements``...) times a whole factor. Kinds a convention does not list count
-nothing. Every rule names the place in the tool's source where it lives; the
-README's "cnncalc compare" section is written from these records.
+A convention maps a cnncalc kind (or ``kind:mode`` for ``upsample``, ``kind/form`` for a
+layer written otherwise than as its module) to a :class:`Rule`: a sum of :class:`Term` s,
+each a quantity of the analysed layer (``weight_macs``, ``output_elements``...) times a whole
+factor. Kinds a convention does not list count nothing. Every rule names the place in the
+tool's source where it lives; docs/conventions.md is written from these records (and a test
+checks that it names each of them).
 
-The reference networks are PyTorch modules written the way torchvision writes them:
-``nn.ReLU``/``nn.BatchNorm2d``/``nn.AdaptiveAvgPool2d`` modules, residual sums and
-squeeze-and-excitation products with the ``+``/``*`` operators (which no counter sees),
-upsampling with ``F.interpolate`` (no module). All figures are for one sample.
+The rules are for a PyTorch network with one module per layer, as cnncalc's export writes
+it: ``nn.Conv2d``, ``nn.ReLU``, ``nn.BatchNorm2d``, ``nn.AdaptiveAvgPool2d``, ``nn.Upsample``
+modules; residual sums, squeeze-and-excitation products and layer scale with the ``+``/``*``
+operators (which no counter sees). How the other forms count (functional calls, tensor
+methods, module subclasses, 1x1 convs as ``nn.Linear``) is ``Convention.like_module`` and
+the ``kind/form`` rules; see :mod:`cnncalc.conventions.forms`. All figures are for one sample.
 """
 
 from __future__ import annotations

@@ -110,6 +110,7 @@ CASES: dict[str, list[str]] = {
         "nms {boxes_csv} --json",
         "nms {boxes_json} --score-threshold 0 --iou-threshold 0.3 --json",
         "nms {boxes_cxcywh} --format cxcywh --json",
+        "nms {boxes_csv} --across-classes --score-threshold 0.75 --json",
     ],
     "yolo": [
         "yolo --grid 19 --anchors 5 --classes 80 --json",
@@ -121,6 +122,7 @@ CASES: dict[str, list[str]] = {
         "softmax 1000 1001 1002 --json",
         "softmax 1/3,0.5 -2e3 --json",
         "softmax 0 --json",
+        "softmax 1e400 0 --json",  # a 401-digit input: exact integers of any length
     ],
     "activation": [
         *[f"activation {name} -2 0 0.5 3 --json" for name in ACTIVATIONS],
@@ -129,6 +131,7 @@ CASES: dict[str, list[str]] = {
         "activation swish -1 1 --beta 1.5 --json",
         "activation softplus -50 50 --beta 2 --json",
         "activation sigmoid -800 800 --json",
+        "activation softplus 0 --beta 1e-320 --json",  # ln 2 / 1e-320 is beyond a float: "inf"
     ],
     "loss": [
         "loss cross-entropy --target 1 --pred 0.7 --json",

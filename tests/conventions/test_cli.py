@@ -70,3 +70,15 @@ def test_unknown_convention_is_a_usage_error(run_cli: Any) -> None:
     result = run_cli("summary", "zoo:lenet5", "--convention", "flopz")
     assert result.exit_code == 2
     assert "error: --convention: unknown counter 'flopz' (hint: use one of torchvision, fvcore" in result.output
+
+
+def test_compare_and_summary_name_the_layers_torchvision_writes_otherwise(run_cli: Any) -> None:
+    compared = run_cli("compare", "zoo:convnext_tiny")
+    assert compared.exit_code == 0, compared.output
+    text = " ".join(compared.output.split())
+    assert "Written as torchvision writes zoo:convnext_tiny: 5 layernorm as a module subclass (LayerNorm2d)" in text
+    assert "36 conv as nn.Linear on channels-last tensors" in text
+    summary = run_cli("summary", "zoo:inception_v3", "--convention", "ptflops")
+    assert "94 relu as torch.nn.functional calls" in " ".join(summary.output.split())
+    plain = run_cli("compare", "-", stdin=DECONV)  # a file of one's own: a module per layer
+    assert plain.exit_code == 0 and "Written as" not in plain.output

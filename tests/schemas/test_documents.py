@@ -209,3 +209,31 @@ def test_every_counter_and_activation_is_covered() -> None:
 
     assert set(COUNTERS) == set(CONVENTIONS)
     assert set(ACTIVATIONS) == set(PROGRAM_ACTIVATIONS)
+
+
+def _json_commands() -> list[str]:
+    """Every command path (``loss triplet``) of the CLI that takes ``--json``."""
+    import click
+
+    from tests.conftest import COMMAND
+
+    found = []
+
+    def walk(command: click.Command, path: str) -> None:
+        if any("--json" in getattr(param, "opts", ()) for param in command.params):
+            found.append(path)
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, f"{path} {name}".strip())
+
+    walk(COMMAND, "")
+    return found
+
+
+def test_every_json_command_has_document_tests() -> None:
+    """A command that gains ``--json`` needs a schema and cases here."""
+    commands = _json_commands()
+    assert len(commands) >= 20
+    tested = {command for cases in CASES.values() for command in cases}
+    missing = [path for path in commands if not any(case.startswith(f"{path} ") for case in tested)]
+    assert not missing, f"--json commands without a document test: {missing}"

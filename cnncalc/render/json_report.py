@@ -127,6 +127,8 @@ def receptive_json(report: Report) -> dict[str, Any]:
                 "output_shape": shape_json(row.output_shape),
                 "receptive_field": row_field_json(row),
                 "warnings": [describe(w) for w in row.warnings],
+                # as in the summary: the groups the layer runs in, outermost first
+                "block": list(row.block),
             }
             for row in report.rows
         ],

@@ -229,38 +229,13 @@ def _pairs(value: Any) -> list[tuple[int, int]]:
 
 
 def import_keras(path: str, *, input_dims: str | None = None) -> Imported:
-    """The ``.arch`` text of a Keras model file."""
+    """The ``.arch`` text of a Keras model file (nested models inlined, see :mod:`cnncalc.importers.keras_graph`)."""
+    from cnncalc.importers.keras_graph import Graph
+
     config = read_config(path)
-    model = config.get("config", {})
-    layers = model.get("layers", []) if isinstance(model, dict) else model
-    reader = Reader()
-    dims: list[int | str] | None = None
-    previous: int | None = INPUT
-    sequential = config["class_name"] == "Sequential"
-    for position, layer in enumerate(layers, start=1):
-        name = str(layer.get("config", {}).get("name", layer.get("name", "")))
-        layer_config = layer.get("config", {})
-        if layer["class_name"] == "InputLayer":
-            dims = list(layer_config.get("batch_shape") or layer_config.get("batch_input_shape") or [])[1:]
-            reader.ranks[INPUT] = len(dims) - 1
-            reader.outputs[name] = INPUT
-            continue
-        if dims is None and (layer_config.get("batch_shape") or layer_config.get("batch_input_shape")):
-            dims = list(layer_config.get("batch_shape") or layer_config.get("batch_input_shape"))[1:]
-            reader.ranks[INPUT] = len(dims) - 1
-        if layer["class_name"] in ("Functional", "Sequential", "Model"):
-            reader.problems.append(Unsupported(name=name, op=f"nested {layer['class_name']} model", position=position))
-            continue
-        names, shapes = _inbound(layer)
-        if len(layer.get("inbound_nodes") or []) > 1:
-            reader.problems.append(Unsupported(name=name, op=layer["class_name"], position=position, why="shared"))
-        if sequential or not names:
-            inputs = [previous if previous is not None else INPUT]
-        else:
-            inputs = [reader.outputs.get(n, INPUT) for n in names]
-        result = reader.read(position, layer, inputs, shapes)
-        reader.outputs[name] = result if result is not None else INPUT
-        previous = result
+    graph = Graph(Reader())
+    main, dims = graph.model(config, [], prefix="")
+    reader = graph.reader
     if reader.problems:
         raise unsupported_error(reader.problems, path)
     if input_dims is not None:
@@ -268,13 +243,12 @@ def import_keras(path: str, *, input_dims: str | None = None) -> Imported:
     if not dims or any(d is None for d in dims):
         raise UsageError(f"{path}: the input's size is not fixed", hint="give it with --input, e.g. 224x224x3")
     final = reader.layers
-    if not sequential and isinstance(model, dict):
-        outputs = model.get("output_layers") or []
-        heads = [reader.outputs.get(o[0], INPUT) for o in outputs if isinstance(o, list) and o]
-        if heads and heads[0] != len(final) - 1:
-            final = [*final, Layer(statement="identity", inputs=(heads[0],), name=str(outputs[0][0]))]
+    if main != len(final) - 1:
+        final = [*final, Layer(statement="identity", inputs=(main,), name="output")]
+    model = config.get("config", {})
     header = [
         f"imported by cnncalc from {path}",
         f"keras model: {model.get('name', '') if isinstance(model, dict) else ''}",
     ]
-    return Imported(text=write_arch([d for d in dims if d is not None], final, header))
+    text = write_arch([d for d in dims if d is not None], final, header)
+    return Imported(text=text, warnings=tuple(graph.warnings))

@@ -108,7 +108,10 @@ def test_to_json_file_and_unsupported(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     path.write_text(model.to_json())
     # Keras numbers a layer's default name by how many it built before (lambda, lambda_1...)
-    with pytest.raises(Exception, match=r"1 operator\(s\) have no .arch equivalent: lambda(_\d+)? \(Lambda, node 3\)"):
+    with pytest.raises(
+        Exception,
+        match=r"1 operator\(s\) have no .arch equivalent: lambda(_\d+)? \(Lambda, node 2: a Lambda layer runs arbitrary Python code",
+    ):
         import_keras(str(path))
 
 
@@ -117,3 +120,71 @@ def test_to_json_file_and_unsupported(tmp_path: Path) -> None:
 def test_keras_applications(name: str, tmp_path: Path) -> None:
     model = getattr(keras.applications, name)(weights=None, input_shape=(224, 224, 3))
     check(model, tmp_path)
+
+
+@pytest.mark.slow  # importing keras on the torch backend takes most of the time
+def test_nested_models_are_inlined(tmp_path: Path) -> None:
+    inner_in = keras.Input((8, 8, 4))
+    t = layers.Conv2D(4, 3, padding="same", name="ic")(inner_in)
+    inner = keras.Model(inner_in, layers.BatchNormalization(name="ibn")(t), name="inner")
+    block = keras.Sequential([layers.Conv2D(6, 1, name="sc"), layers.ReLU(name="sr")], name="block")
+    relu = layers.ReLU(name="shared_relu")  # weightless: called twice, two lines
+    inp = keras.Input((8, 8, 3))
+    x = relu(layers.Conv2D(4, 1, name="c0")(inp))
+    x = layers.Add(name="add")([x, inner(x)])
+    out = block(relu(x))
+    text = check(keras.Model(inp, out), tmp_path)
+    for name in ("# inner/ic", "# inner/ibn", "# block/sc", "# block/sr"):
+        assert name in text
+    assert text.count("# shared_relu") == 2
+
+
+@pytest.mark.slow  # importing keras on the torch backend takes most of the time
+def test_shared_weights_are_refused(tmp_path: Path) -> None:
+    shared = layers.Conv2D(4, 3, padding="same", name="shared")
+    inp = keras.Input((8, 8, 4))
+    model = keras.Model(inp, layers.Add()([shared(inp), shared(shared(inp))]))
+    model.save(str(tmp_path / "m.keras"))
+    with pytest.raises(
+        Exception,
+        match=r"shared \(Conv2D, node \d+: called at 3 places with shared weights; a .arch line owns its parameters",
+    ):
+        import_keras(str(tmp_path / "m.keras"))
+
+
+@pytest.mark.slow  # importing keras on the torch backend takes most of the time
+def test_normalization_and_channel_shuffle(tmp_path: Path) -> None:
+    inp = keras.Input((6, 6, 3))
+    norm = layers.Normalization(name="norm")
+    norm.adapt(np.random.default_rng(0).normal(size=(4, 6, 6, 3)).astype("float32"))
+    x = layers.Conv2D(6, 1, name="c")(norm(inp))
+    x = layers.Reshape((6, 6, 2, 3))(x)  # ShuffleNet's channel shuffle, channels-last
+    x = layers.Permute((1, 2, 4, 3))(x)
+    x = layers.Reshape((6, 6, 6))(x)
+    x = layers.Normalization(mean=0.5, variance=2.0, name="fixed")(x)
+    model = keras.Model(inp, x)
+    path = tmp_path / "m.keras"
+    model.save(str(path))
+    result = import_keras(str(path))
+    totals = analyze(parse(result.text, "n.arch")).totals
+    trainable, non_trainable = keras_counts(model)
+    assert totals.trainable_params == trainable
+    # Keras's adapted Normalization keeps mean and variance (2C) and a count (1): the count has no .arch line
+    assert totals.non_trainable_params == non_trainable - 1 == 2 * 3
+    assert any("norm" in w and "count" in w for w in result.warnings)
+    assert "shuffle G=2" in result.text
+    assert totals.output_shape.as_list() == list(model(np.zeros((1, 6, 6, 3), "float32")).shape[1:])
+
+
+@pytest.mark.slow  # importing keras on the torch backend takes most of the time
+def test_permute_and_lambda_are_refused_in_one_line(tmp_path: Path) -> None:
+    inp = keras.Input((4, 6, 3))
+    x = layers.Permute((3, 1, 2), name="perm")(inp)
+    x = layers.Lambda(lambda t: t + 1, name="lam")(x)
+    keras.Model(inp, x).save(str(tmp_path / "m.keras"))
+    with pytest.raises(Exception) as error:
+        import_keras(str(tmp_path / "m.keras"))
+    message = str(error.value)
+    assert "perm (Permute, node 1: Permute(3, 1, 2) moves the channel axis; .arch tensors stay channels-last" in message
+    assert "lam (Lambda, node 2: a Lambda layer runs arbitrary Python code, which cnncalc does not read)" in message
+    assert "\n" not in message

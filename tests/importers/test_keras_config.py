@@ -7,8 +7,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cnncalc.analysis import analyze
 from cnncalc.arch.reader import parse
+from cnncalc.errors import ArchError
 from cnncalc.importers.keras import import_keras
 
 
@@ -48,3 +51,58 @@ def test_cli_imports_keras(run_cli: Any, tmp_path: Path) -> None:
     result = run_cli("import", str(path), "--input", "8x8x3")
     assert result.exit_code == 0, result.output
     assert "conv K=4 F=3 P=same" in result.stdout
+
+
+def _conv(name: str, source: str, node: int = 0, filters: int = 4) -> dict[str, Any]:
+    tensor = {
+        "class_name": "__keras_tensor__",
+        "config": {"shape": [None, 8, 8, 4], "keras_history": [source, node, 0]},
+    }
+    return {"class_name": "Conv2D", "config": {"name": name, "filters": filters, "kernel_size": [1, 1]},
+            "name": name, "inbound_nodes": [{"args": [tensor], "kwargs": {}}]}  # fmt: skip
+
+
+def _save(tmp_path: Path, config: dict[str, Any]) -> str:
+    path = tmp_path / "m.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", json.dumps(config))
+    return str(path)
+
+
+def test_a_nested_sequential_is_inlined_with_its_name(tmp_path: Path) -> None:
+    inner = {"class_name": "Sequential", "config": {"name": "inner", "layers": [
+        {"class_name": "Conv2D", "config": {"name": "a", "filters": 4, "kernel_size": [3, 3], "padding": "same"}},
+        {"class_name": "ReLU", "config": {"name": "r"}},
+    ]}}  # fmt: skip
+    config = {"class_name": "Sequential", "config": {"name": "outer", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 3]}}, inner, inner,
+    ]}}  # fmt: skip
+    # the same nested model listed twice in a Sequential is two separate models in Keras's config (own weights)
+    text = import_keras(_save(tmp_path, config)).text
+    assert "# inner/a … inner/a" in text and "# inner/r … inner/r" in text  # one repeat 2 { ... }
+    assert analyze(parse(text, "n.arch")).totals.trainable_params == (27 + 1) * 4 + (36 + 1) * 4
+
+
+def test_a_layer_with_weights_called_twice_is_refused(tmp_path: Path) -> None:
+    shared = _conv("shared", "in")
+    shared["inbound_nodes"].append(_conv("x", "shared")["inbound_nodes"][0])
+    config = {"class_name": "Functional", "config": {"name": "f", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 4]}, "name": "in",
+         "inbound_nodes": []}, shared,
+    ], "input_layers": ["in", 0, 0], "output_layers": ["shared", 1, 0]}}  # fmt: skip
+    with pytest.raises(
+        ArchError,
+        match=r"shared \(Conv2D, node 1: called at 2 places with shared weights; a \.arch line owns its parameters, so shared weights cannot be written without counting them once per call\)",
+    ):
+        import_keras(_save(tmp_path, config))
+
+
+def test_calls_are_taken_in_dependency_order(tmp_path: Path) -> None:
+    """A layer listed before the one it reads (Keras lists layers, not calls) still reads its output."""
+    config = {"class_name": "Functional", "config": {"name": "f", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 4]}, "name": "in",
+         "inbound_nodes": []}, _conv("second", "first", filters=2), _conv("first", "in"),
+    ], "input_layers": [["in", 0, 0]], "output_layers": [["second", 0, 0]]}}  # fmt: skip
+    text = import_keras(_save(tmp_path, config)).text
+    assert text.index("# first") < text.index("# second")
+    assert analyze(parse(text, "n.arch")).totals.output_shape.as_list() == [8, 8, 2]

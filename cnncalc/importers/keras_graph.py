@@ -1,0 +1,237 @@
+"""Walk a Keras model configuration call by call: nested models inlined, shared layers refused, views.
+
+Conventions:
+
+- Every *call* of a layer is a node of the graph (``inbound_nodes[k]``; a tensor is named by
+  ``(layer, node index, tensor index)``), and calls are taken in dependency order, the listed order
+  breaking ties.
+- A ``Functional``/``Sequential`` model used as a layer is inlined: its layers become lines named
+  ``outer/inner`` (the comment), its input is the tensor it is called on.
+- A layer (or nested model) with weights called at several places shares those weights. A
+  ``.arch`` line owns its parameters — there is no way to say "the weights of that other line" —
+  so such a model is refused with a message saying so. A layer without weights (an activation,
+  a pool, ``Add``...) may be called at several places: each call is a line.
+- ``Reshape``/``Permute`` are read only where they flatten or shuffle channels:
+  ``Reshape((..., g, C/g))``, ``Permute`` swapping the last two axes, ``Reshape`` back is
+  ``shuffle G=g``; a ``Permute`` that moves the channel axis anywhere else has no ``.arch`` form.
+- ``Normalization`` (adapted: non-trainable mean and variance per channel) is
+  ``bn scale=no center=no``: 2C non-trainable numbers. Keras also keeps a ``count`` (one
+  non-trainable scalar) that no ``.arch`` line holds: a warning says so. With ``mean=``/``variance=``
+  given as constants it has no weights and is an ``identity`` line.
+- ``Lambda`` runs arbitrary Python code, which cnncalc never reads: refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from cnncalc.errors import UsageError
+from cnncalc.importers.layers import INPUT, Unsupported
+
+if TYPE_CHECKING:
+    from cnncalc.importers.keras import Reader
+
+#: layers without weights: calling one at several places shares nothing
+WEIGHTLESS = {
+    "InputLayer", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "Add", "Multiply", "Concatenate",
+    "Subtract", "Average", "Maximum", "Minimum", "Flatten", "Reshape", "Permute", "Dropout", "SpatialDropout1D",
+    "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+    "ActivityRegularization", "Rescaling", "Identity",
+    *(f"{b}{d}" for b in ("MaxPooling", "AveragePooling", "GlobalAveragePooling", "GlobalMaxPooling", "ZeroPadding",
+                          "Cropping", "UpSampling") for d in ("1D", "2D", "3D")),
+}  # fmt: skip
+MODELS = ("Functional", "Sequential", "Model")
+
+#: (producer index, view, groups): ``split``/``swapped`` are the steps of a channel shuffle
+Value = tuple[int, str, int]
+
+
+def _refs(node: Any) -> list[tuple[tuple[str, int], list[Any]]]:
+    """The ``(layer, node index)`` of every tensor a call reads, with the shape Keras recorded."""
+    from cnncalc.importers.keras import _history
+
+    found: list[tuple[tuple[str, int], list[Any]]] = []
+
+    def walk(entry: Any) -> None:
+        history = _history(entry)
+        if history is not None:
+            shape = entry["config"].get("shape", []) if isinstance(entry, dict) else []
+            found.append((history, list(shape or [])))
+        elif isinstance(entry, (list, tuple)):
+            for item in entry:
+                walk(item)
+
+    walk(node.get("args", []) if isinstance(node, dict) else node)
+    return found
+
+
+def _has_weights(layer: dict[str, Any]) -> bool:
+    if layer.get("class_name") in MODELS:
+        config = layer.get("config", {})
+        inner = config.get("layers", []) if isinstance(config, dict) else config
+        return any(_has_weights(item) for item in inner)
+    return layer.get("class_name") not in WEIGHTLESS
+
+
+def _name(layer: dict[str, Any]) -> str:
+    return str(layer.get("config", {}).get("name", layer.get("name", layer.get("class_name", ""))))
+
+
+class Graph:
+    """Inlines models into the :class:`Reader`'s layers; collects the problems and warnings."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.warnings: list[str] = []
+        self.position = 0
+
+    def problem(self, name: str, op: str, why: str) -> None:
+        self.reader.problems.append(Unsupported(name=name, op=op, position=self.position, why=why))
+
+    def model(self, config: dict[str, Any], inputs: list[Value], *, prefix: str) -> tuple[int, list[Any] | None]:
+        """Walk a model's layers; ``inputs`` feed its input layers (none: the network input)."""
+        body = config.get("config", {})
+        layers = body.get("layers", []) if isinstance(body, dict) else body
+        functional = config.get("class_name") != "Sequential" and any(item.get("inbound_nodes") for item in layers)
+        if functional:
+            return self._functional(body, layers, inputs, prefix)
+        current: Value = inputs[0] if inputs else (INPUT, "", 0)
+        dims: list[Any] | None = None
+        for layer in layers:
+            shape = layer.get("config", {}).get("batch_shape") or layer.get("config", {}).get("batch_input_shape")
+            if shape and dims is None:
+                dims = list(shape)[1:]
+                if not inputs:
+                    self.reader.ranks[INPUT] = len(dims) - 1
+            if layer.get("class_name") != "InputLayer":
+                current = self.call(layer, [current], [[]], prefix, calls=1)
+        return current[0], dims
+
+    def _functional(
+        self, body: dict[str, Any], layers: list[dict[str, Any]], inputs: list[Value], prefix: str
+    ) -> tuple[int, list[Any] | None]:
+        values: dict[tuple[str, int], Value] = {}
+        dims: list[Any] | None = None
+        pending: list[tuple[dict[str, Any], int, Any]] = []
+        listed = body.get("input_layers") or []
+        order = [str(i[0]) for i in ([listed] if listed and isinstance(listed[0], str) else listed)]
+        if not inputs and len(order) > 1:
+            raise UsageError(f"the model has {len(order)} inputs; cnncalc imports networks with exactly one")
+        for layer in layers:
+            if layer.get("class_name") == "InputLayer":
+                shape = layer.get("config", {}).get("batch_shape") or layer.get("config", {}).get("batch_input_shape")
+                if dims is None and shape:
+                    dims = list(shape)[1:]
+                    if not inputs:
+                        self.reader.ranks[INPUT] = len(dims) - 1
+                index = order.index(_name(layer)) if _name(layer) in order else 0
+                values[(_name(layer), 0)] = inputs[index] if index < len(inputs) else (INPUT, "", 0)
+                continue
+            nodes = layer.get("inbound_nodes") or []
+            pending.extend((layer, k, node) for k, node in enumerate(nodes))
+        while pending:
+            ready = next((c for c in pending if all(ref in values for ref, _ in _refs(c[2]))), None)
+            if ready is None:
+                names = ", ".join(sorted({_name(c[0]) for c in pending}))
+                raise UsageError(f"the Keras graph reads tensors no layer produces (at {names})")
+            pending.remove(ready)
+            layer, k, node = ready
+            refs = _refs(node)
+            calls = len(layer.get("inbound_nodes") or [])
+            values[(_name(layer), k)] = self.call(
+                layer, [values[ref] for ref, _ in refs], [shape for _, shape in refs], prefix, calls=calls
+            )
+        outputs = body.get("output_layers") or []
+        if outputs and isinstance(outputs[0], str):
+            outputs = [outputs]
+        heads = [values.get((str(o[0]), int(o[1]))) for o in outputs if isinstance(o, list) and o]
+        head = heads[0] if heads and heads[0] is not None else (len(self.reader.layers) - 1, "", 0)
+        for extra in heads[1:]:
+            if extra is not None and extra[0] != INPUT:
+                self.reader.layers[extra[0]] = replace(self.reader.layers[extra[0]], output=True)
+        return head[0], dims
+
+    def call(
+        self, layer: dict[str, Any], inputs: list[Value], shapes: list[list[Any]], prefix: str, *, calls: int
+    ) -> Value:
+        """One call of ``layer`` on ``inputs``: the value it produces."""
+        self.position += 1
+        kind, name = str(layer.get("class_name")), prefix + _name(layer)
+        source = inputs[0] if inputs else (INPUT, "", 0)
+        if calls > 1 and _has_weights(layer):
+            self.problem(
+                name,
+                kind,
+                f"called at {calls} places with shared weights; a .arch line owns its parameters, so shared "
+                "weights cannot be written without counting them once per call",
+            )
+            return source
+        if kind in MODELS:
+            head, _ = self.model(layer, inputs, prefix=name + "/")
+            return (head, "", 0)
+        if kind == "Lambda":
+            self.problem(name, kind, "a Lambda layer runs arbitrary Python code, which cnncalc does not read")
+            return source
+        if kind in ("Reshape", "Permute"):
+            return self._view(kind, layer.get("config", {}), name, source, shapes[0] if shapes else [])
+        if source[1]:
+            self.problem(name, kind, "reads a reshaped tensor (only a channel shuffle's Reshape/Permute can follow)")
+            return source
+        renamed = {**layer, "config": {**layer.get("config", {}), "name": name}}
+        if kind == "Normalization":
+            return self._normalization(renamed, source, name)
+        result = self.reader.read(self.position, renamed, [v[0] for v in inputs], shapes)
+        return (result if result is not None else source[0], "", 0)
+
+    def _normalization(self, layer: dict[str, Any], source: Value, name: str) -> Value:
+        config = layer.get("config", {})
+        if config.get("axis", -1) not in (-1, [-1], (-1,)):
+            self.problem(name, "Normalization", "normalises other axes than the channels")
+            return source
+        if config.get("mean") is not None:  # constants in the config: no weights
+            return (self.reader.add("identity", [source[0]], name), "", 0)
+        self.warnings.append(
+            f"{name}: Keras's Normalization also keeps a 'count' (1 non-trainable number) that no .arch line "
+            "holds; the mean and variance are counted (bn scale=no center=no)"
+        )
+        return (self.reader.add("bn scale=no center=no", [source[0]], name), "", 0)
+
+    def _view(self, kind: str, config: dict[str, Any], name: str, source: Value, shape: list[Any]) -> Value:
+        """``Reshape``/``Permute``: a flatten, or a step of a channel shuffle."""
+        producer, view, groups = source
+        dims = [int(d) for d in shape[1:]] if shape and all(d is not None for d in shape[1:]) else None
+        if kind == "Permute":
+            order = [int(d) for d in config.get("dims", [])]
+            rank = len(order)
+            if order == list(range(1, rank + 1)):
+                return source
+            if view == "split" and order == [*range(1, rank - 1), rank, rank - 1]:
+                return (producer, "swapped", groups)
+            self.problem(
+                name,
+                kind,
+                f"Permute{tuple(order)} moves the channel axis; .arch tensors stay channels-last (only the "
+                "transpose inside a channel shuffle, Reshape((..., g, C/g)) then Permute((..., 3, 2)) style, is read)",
+            )
+            return source
+        target = [int(d) for d in config.get("target_shape", [])]
+        if dims is None:
+            self.problem(name, kind, "the input's shape is not recorded")
+            return source
+        size = 1
+        for d in dims:
+            size *= d
+        if view == "" and target == dims:
+            return source
+        if view == "swapped" and len(target) == len(dims) - 1 and target == [*dims[:-2], dims[-2] * dims[-1]]:
+            return (self.reader.add(f"shuffle G={groups}", [producer], name), "", 0)
+        split = len(target) == len(dims) + 1 and target[:-2] == dims[:-1] and target[-2] * target[-1] == dims[-1]
+        if view == "" and len(dims) >= 2 and split:
+            return (producer, "split", target[-2])
+        if view == "" and target == [size]:
+            flat = self.reader.add("flatten", [producer], name)
+            self.reader.ranks[flat] = 0
+            return (flat, "", 0)
+        self.problem(name, kind, f"reshape {dims} -> {target} neither flattens nor shuffles channels")
+        return source

@@ -11,7 +11,8 @@ Conventions:
   ``.arch`` line owns its parameters — there is no way to say "the weights of that other line" —
   so such a model is refused with a message saying so. A layer without weights (an activation,
   a pool, ``Add``...) may be called at several places: each call is a line.
-- ``Reshape``/``Permute`` are read only where they flatten or shuffle channels:
+- ``Reshape``/``Permute`` are read only where they flatten, shuffle channels, or give a global
+  pool's ``C`` back its ``1 x 1`` (the ``.arch``'s ``gap`` already has them):
   ``Reshape((..., g, C/g))``, ``Permute`` swapping the last two axes, ``Reshape`` back is
   ``shuffle G=g``; a ``Permute`` that moves the channel axis anywhere else has no ``.arch`` form.
 - ``Normalization`` (adapted: non-trainable mean and variance per channel) is
@@ -174,7 +175,9 @@ class Graph:
             self.problem(name, kind, "a Lambda layer runs arbitrary Python code, which cnncalc does not read")
             return source
         if kind in ("Reshape", "Permute"):
-            return self._view(kind, layer.get("config", {}), name, source, shapes[0] if shapes else [])
+            built = (layer.get("build_config") or {}).get("input_shape") or []  # Sequential configs record it here
+            shape = shapes[0] if shapes and shapes[0] else list(built)
+            return self._view(kind, layer.get("config", {}), name, source, shape)
         if source[1]:
             self.problem(name, kind, "reads a reshaped tensor (only a channel shuffle's Reshape/Permute can follow)")
             return source
@@ -229,6 +232,10 @@ class Graph:
         split = len(target) == len(dims) + 1 and target[:-2] == dims[:-1] and target[-2] * target[-1] == dims[-1]
         if view == "" and len(dims) >= 2 and split:
             return (producer, "split", target[-2])
+        gap = self.reader.layers[producer].statement in ("gap", "gmp") if producer != INPUT else False
+        if view == "" and gap and len(dims) == 1 and target == [*([1] * (len(target) - 1)), dims[0]]:
+            self.reader.ranks[producer] = len(target) - 1  # gap's .arch output is 1 x ... x 1 x C already
+            return source
         if view == "" and target == [size]:
             flat = self.reader.add("flatten", [producer], name)
             self.reader.ranks[flat] = 0

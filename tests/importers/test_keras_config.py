@@ -106,3 +106,19 @@ def test_calls_are_taken_in_dependency_order(tmp_path: Path) -> None:
     text = import_keras(_save(tmp_path, config)).text
     assert text.index("# first") < text.index("# second")
     assert analyze(parse(text, "n.arch")).totals.output_shape.as_list() == [8, 8, 2]
+
+
+def test_a_reshape_after_global_pooling_keeps_the_pooled_tensor(tmp_path: Path) -> None:
+    config = {"class_name": "Sequential", "config": {"name": "se", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 4]}},
+        {"class_name": "GlobalAveragePooling2D", "config": {"name": "g"}},
+        {"class_name": "Reshape", "config": {"name": "r", "target_shape": [1, 1, 4]},
+         "build_config": {"input_shape": [None, 4]}},
+        {"class_name": "Dense", "config": {"name": "d", "units": 2}},
+    ]}}  # fmt: skip
+    text = import_keras(_save(tmp_path, config)).text
+    assert "conv K=2 F=1" in text  # Dense on 1 x 1 x C acts per position
+    assert analyze(parse(text, "se.arch")).totals.output_shape.as_list() == [1, 1, 2]
+    del config["config"]["layers"][2]["build_config"]  # type: ignore[index]
+    with pytest.raises(ArchError, match="the input's shape is not recorded"):
+        import_keras(_save(tmp_path, config))  # no shape anywhere: refused, not guessed

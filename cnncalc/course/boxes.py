@@ -201,27 +201,32 @@ def nms(
     ordered = sorted(groups.values(), key=lambda g: min((-d.score, d.index) for d in g))
     kept: list[Detection] = []
     for group in ordered:
-        remaining = sorted(group, key=lambda d: (-d.score, d.index))
+        remaining = [
+            (
+                *corners[d.index],
+                (corners[d.index][2] - corners[d.index][0]) * (corners[d.index][3] - corners[d.index][1]),
+                d,
+            )
+            for d in sorted(group, key=lambda d: (-d.score, d.index))
+        ]
         while remaining:
-            best = remaining.pop(0)
+            bx1, by1, bx2, by2, best_area, best = remaining[0]
             kept.append(best)
             events.append(NmsEvent(action="picked", detection=best))
-            bx1, by1, bx2, by2 = corners[best.index]
-            best_area = (bx2 - bx1) * (by2 - by1)
             survivors = []
-            for other in remaining:
-                ox1, oy1, ox2, oy2 = corners[other.index]
-                w = min(bx2, ox2) - max(bx1, ox1)
-                h = min(by2, oy2) - max(by1, oy1)
+            for entry in remaining[1:]:
+                ox1, oy1, ox2, oy2, area, other = entry
+                w = (bx2 if bx2 < ox2 else ox2) - (bx1 if bx1 > ox1 else ox1)
+                h = (by2 if by2 < oy2 else oy2) - (by1 if by1 > oy1 else oy1)
                 inter = w * h if w > 0 and h > 0 else 0
-                union = best_area + (ox2 - ox1) * (oy2 - oy1) - inter
+                union = best_area + area - inter
                 if union > 0 and inter * t_den >= t_num * union:
-                    overlap = Fraction(inter, union)
-                    events.append(NmsEvent(action="suppressed", detection=other, by=best, overlap=_tidy(overlap)))
+                    overlap = _tidy(Fraction(inter, union))
+                    events.append(NmsEvent(action="suppressed", detection=other, by=best, overlap=overlap))
                 elif union == 0 and t_num <= 0:
                     events.append(NmsEvent(action="suppressed", detection=other, by=best, overlap=0))
                 else:
-                    survivors.append(other)
+                    survivors.append(entry)
             remaining = survivors
     kept.sort(key=lambda d: (-d.score, d.index))
     return NmsResult(

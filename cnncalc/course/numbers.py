@@ -34,6 +34,7 @@ _NUMBER = re.compile(
     r"(?P<sign>[-+]?)(?P<whole>[0-9]*)(?:\.(?P<part>[0-9]*))?(?:[eE](?P<exp>[-+]?[0-9]+))?(?:/(?P<den>[0-9]+))?",
     re.ASCII,
 )
+_SMALL_INT = re.compile(r"[-+]?[0-9]{1,18}\Z", re.ASCII)
 #: a token longer than this cannot be within the digit limits (digits, point, exponent, denominator)
 _LONGEST = 2 * MAX_DIGITS + 16
 HINT = "write integers, decimals like 0.5 or fractions like 1/3"
@@ -52,7 +53,7 @@ class NumberError(Exception):
 def quote(text: str, width: int = 40) -> str:
     """A user's token for a message: printable ASCII escapes, cut to ``width`` characters."""
     shown = text if len(text) <= width else text[:width] + "..."
-    return "'" + shown.encode("unicode_escape").decode("ascii").replace("'", "\\'") + "'"
+    return "'" + printable(shown) + "'"
 
 
 def printable(text: str) -> str:
@@ -65,6 +66,8 @@ def printable(text: str) -> str:
 def parse_exact(text: str) -> Exact:
     """One exact number, or :class:`NumberError` saying why not (see the module docstring)."""
     token = text.strip()
+    if _SMALL_INT.match(token):  # the common case, fast: an integer of at most 18 digits
+        return int(token)
     if len(token) > _LONGEST:
         raise NumberError(
             f"{quote(token)} is {len(token):,} characters long, more than any number cnncalc reads",

@@ -47,10 +47,15 @@ def gram_work(volume: Tensor) -> int:
 def gram(volume: Tensor) -> list[list[Exact]]:
     planes, denominator = _scaled(volume)
     square = denominator * denominator
-    return [
-        [_tidy(Fraction(sum(map(mul, planes[k], planes[j])), square)) for j in range(volume.channels)]
-        for k in range(volume.channels)
-    ]
+    channels = volume.channels
+    matrix: list[list[Exact]] = [[0] * channels for _ in range(channels)]
+    for k in range(channels):
+        row = planes[k]
+        for j in range(k, channels):  # symmetric: each pair once
+            total = sum(map(mul, row, planes[j]))
+            value = total if square == 1 else _tidy(Fraction(total, square))
+            matrix[k][j] = matrix[j][k] = value
+    return matrix
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

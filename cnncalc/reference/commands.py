@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from cnncalc.arch.values import Where, read_dims, read_padding
-from cnncalc.course.numbers import vector
+from cnncalc.course.numbers import common_denominator, vector
 from cnncalc.errors import ArchError, ShapeError, UsageError
 from cnncalc.geometry import mode_padding
 from cnncalc.limits import REFERENCE, check_work
@@ -201,6 +201,41 @@ def read_bias(text: str | None, count: int) -> list[Number] | None:
     return [v if not isinstance(v, Fraction) or v.denominator != 1 else int(v) for v in values]
 
 
+def _integers(x: Tensor) -> tuple[Tensor, int]:
+    """The tensor scaled to integers by its values' common denominator (exact, and fast: integer
+    windows use the packed dot products), and that denominator."""
+    scale = common_denominator(v for plane in x.data for v in plane)
+    if scale == 1:
+        return Tensor(x.spatial, x.channels, tuple([int(v) for v in plane] for plane in x.data)), 1
+    return Tensor(x.spatial, x.channels, tuple([_times(v, scale) for v in plane] for plane in x.data)), scale
+
+
+def _integer_weights(weight: list[list[list[Number]]]) -> tuple[list[list[list[Number]]], int]:
+    scale = common_denominator(w for rows in weight for taps in rows for w in taps)
+    return [[[_times(w, scale) for w in taps] for taps in rows] for rows in weight], scale
+
+
+def _times(value: Number, scale: int) -> int:
+    fraction = Fraction(value)
+    return fraction.numerator * (scale // fraction.denominator)
+
+
+def _unscale(raw: Tensor, scale: int, bias: list[Number] | None) -> Tensor:
+    """Integer results divided back by ``scale`` (exactly), plus the bias of each output channel."""
+
+    def back(value: Number, k: int) -> Number:
+        if isinstance(value, float):  # -inf: a max-pool window of padding only
+            return value
+        exact = Fraction(value, scale) if isinstance(value, int) else Fraction(value) / scale
+        if bias is not None:
+            exact += Fraction(bias[k])
+        return exact.numerator if exact.denominator == 1 else exact
+
+    if scale == 1 and bias is None:
+        return raw
+    return Tensor(raw.spatial, raw.channels, tuple([back(v, k) for v in plane] for k, plane in enumerate(raw.data)))
+
+
 def _check_extent(output: Tensor, what: str) -> None:
     if any(size < 1 for size in output.spatial):
         raise ShapeError(
@@ -249,7 +284,10 @@ def run_conv(
     )
     biases = read_bias(bias, len(weight))
     check_work(REFERENCE.unit, conv_work(x, kernel, len(weight), strides, pads, dilations), max_work)
-    out = conv(x, weight, kernel, stride=strides, padding=pads, dilation=dilations, bias=biases)
+    x_int, x_scale = _integers(x)
+    w_int, w_scale = _integer_weights(weight)
+    raw = conv(x_int, w_int, kernel, stride=strides, padding=pads, dilation=dilations)
+    out = _unscale(raw, x_scale * w_scale, biases)
     _check_extent(out, "convolution")
     workings: tuple[CellWorking, ...] = ()
     if explain:
@@ -295,8 +333,9 @@ def run_pool(
         padding, sizes=x.spatial, kernel=kernels, stride=strides, dilation=ones, modes=("valid", "same")
     )
     check_work(REFERENCE.unit, pool_work(x, kernels, strides, pads, ceil), max_work)
-    out = pool(
-        x,
+    x_int, x_scale = _integers(x)
+    raw = pool(
+        x_int,
         kernels,
         stride=strides,
         padding=pads,
@@ -305,6 +344,7 @@ def run_pool(
         ceil_mode=ceil,
         count_include_pad=include_padding,
     )
+    out = _unscale(raw, x_scale, None)
     _check_extent(out, "pooling")
     return ReferenceResult(output=out, padding=pads, fractions=fractions)
 
@@ -335,16 +375,10 @@ def run_deconv(
         [[weight[k][c][t] for t in range(len(weight[k][c]))] for k in range(len(weight))] for c in range(x.channels)
     ]
     try:
-        out = deconv(
-            x,
-            transposed,
-            kernel,
-            stride=strides,
-            padding=pads,
-            dilation=dilations,
-            output_padding=extra,
-            bias=read_bias(bias, len(weight)),
-        )
+        x_int, x_scale = _integers(x)
+        t_int, t_scale = _integer_weights(transposed)
+        raw = deconv(x_int, t_int, kernel, stride=strides, padding=pads, dilation=dilations, output_padding=extra)
+        out = _unscale(raw, x_scale * t_scale, read_bias(bias, len(weight)))
     except ValueError:
         raise ShapeError(
             "the padding removes the whole transposed-convolution output", hint="use less padding"

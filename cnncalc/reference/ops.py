@@ -228,31 +228,34 @@ def pool(
     ]
     out_spatial = tuple(len(s) for s in starts)
     in_strides = _strides(x.spatial)
-    windows = []  # per output position: (flat indices of real input inside, divisor)
-    for origin in itertools.product(*starts):
-        per_dim_real: list[list[int]] = []
-        padded_count = 1
-        real_count = 1
-        for axis, first in enumerate(origin):
-            p0 = padding[axis][0]
+    # per axis and window start: the real input offsets it covers (times the axis stride) and its
+    # padded and real tap counts; a window is then one combination across the axes
+    per_axis: list[list[tuple[list[int], int, int]]] = []
+    for axis, axis_starts in enumerate(starts):
+        p0 = padding[axis][0]
+        entries = []
+        for first in axis_starts:
             taps = [first + t * dilation[axis] for t in range(kernel[axis])]
             inside_padded = [t for t in taps if t < padded_dims[axis]]
-            real = [t - p0 for t in inside_padded if p0 <= t < p0 + x.spatial[axis]]
-            padded_count *= len(inside_padded)
-            real_count *= len(real)
-            per_dim_real.append(real)
-        flat = [
-            sum(i * s for i, s in zip(index, in_strides, strict=True)) for index in itertools.product(*per_dim_real)
-        ]
+            real = [(t - p0) * in_strides[axis] for t in inside_padded if p0 <= t < p0 + x.spatial[axis]]
+            entries.append((real, len(inside_padded), len(real)))
+        per_axis.append(entries)
+    windows = []  # per output position: (flat indices of real input inside, divisor)
+    for combination in itertools.product(*per_axis):
+        flat = [0]
+        padded_count = real_count = 1
+        for real, padded_taps, real_taps in combination:
+            flat = [f + r for f in flat for r in real]
+            padded_count *= padded_taps
+            real_count *= real_taps
         windows.append((flat, padded_count if count_include_pad else real_count))
     out: list[list[Number]] = []
     for plane in x.data:
-        values: list[Number] = []
-        for flat, divisor in windows:
-            if mode == "max":
-                values.append(max((plane[i] for i in flat), default=-math.inf))
-            else:
-                values.append(_divide(sum(plane[i] for i in flat), divisor))
+        values: list[Number]
+        if mode == "max":
+            values = [max([plane[i] for i in flat], default=-math.inf) for flat, _ in windows]
+        else:
+            values = [_divide(sum([plane[i] for i in flat]), divisor) for flat, divisor in windows]
         out.append(values)
     return Tensor(out_spatial, x.channels, tuple(out))
 

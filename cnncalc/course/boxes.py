@@ -201,14 +201,10 @@ def nms(
     ordered = sorted(groups.values(), key=lambda g: min((-d.score, d.index) for d in g))
     kept: list[Detection] = []
     for group in ordered:
-        remaining = [
-            (
-                *corners[d.index],
-                (corners[d.index][2] - corners[d.index][0]) * (corners[d.index][3] - corners[d.index][1]),
-                d,
-            )
-            for d in sorted(group, key=lambda d: (-d.score, d.index))
-        ]
+        remaining: list[tuple[int, int, int, int, int, Detection]] = []
+        for d in sorted(group, key=lambda d: (-d.score, d.index)):
+            x1, y1, x2, y2 = corners[d.index]
+            remaining.append((x1, y1, x2, y2, (x2 - x1) * (y2 - y1), d))
         while remaining:
             bx1, by1, bx2, by2, best_area, best = remaining[0]
             kept.append(best)

@@ -6,8 +6,9 @@ explicit padding, and the extra end rows of ``ceil`` pooling, become a ``ZeroPad
 before a ``valid`` one; a transposed conv runs ``valid`` and is cropped. ``gap``/``gmp`` keep
 their ``1 x ... x 1`` dims (``keepdims=True``); ``fc`` flattens first; a ``mul`` operand of
 lower rank is reshaped to broadcast (squeeze-and-excitation). Kinds Keras has no layer for
-(``slice``, ``shuffle``, ``pixelshuffle``, ``layerscale``) are small ``Lambda`` layers or a
-``LayerScale`` class written into the file; ``droppath`` is ``Dropout`` with a per-sample
+(``slice``, ``shuffle``, ``layerscale``) are small ``Lambda`` layers or a ``LayerScale`` class
+written into the file; ``pixelshuffle``/``pixelunshuffle`` are a Reshape, Permute, Reshape in
+PyTorch's pixel order; ``droppath`` is ``Dropout`` with a per-sample
 noise shape. ``trainable=no`` passes ``trainable=False``. The code imports only keras.
 """
 
@@ -219,9 +220,7 @@ def _other(w: _Writer, row: LayerRow, x: str, operands: list[str], comment: str,
         shuffled = _tuple([*_ints(row.output_shape), c])
         return w.call(f"layers.Lambda(lambda t: {body}, output_shape={shuffled})", x, comment)
     if kind in ("pixelshuffle", "pixelunshuffle"):
-        h, wd = _ints(row.output_shape)
-        out = integer(row.output_shape.channels, "channels")
-        return w.call(f"layers.Reshape(({h}, {wd}, {out}))", x, comment + "  (same sizes; pixel order not kept)")
+        return _pixel_shuffle(w, row, x, comment)
     if kind == "upsample":
         d = _d(row, kind)
         sizes, outs = _ints(row.input_shape), _ints(row.output_shape)
@@ -293,3 +292,26 @@ def export_keras(arch: Arch, *, name: str | None = None) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _pixel_shuffle(w: _Writer, row: LayerRow, x: str, comment: str) -> str:
+    """PyTorch's pixel order, channels-last: input channel ``c*r*r + i*r + j`` is output pixel
+    ``(h*r + i, w*r + j)`` of channel ``c`` (``nn.PixelShuffle``; ``PixelUnshuffle`` is the inverse).
+    Keras has no such layer (``depth_to_space`` orders the channels ``(i, j, c)``): a
+    Reshape, Permute, Reshape sequence spells it out."""
+    if len(row.input_shape.spatial) != 2:
+        raise UsageError(f"line {row.line}: Keras export writes {row.kind} for 2-D inputs only")
+    if row.kind == "pixelshuffle":
+        h, wd = _ints(row.input_shape)
+        c = integer(row.output_shape.channels, "channels")
+        r = integer(row.input_shape.channels, "channels") // c
+        r = round(r**0.5)
+        split = w.call(f"layers.Reshape(({h}, {wd}, {c}, {r}, {r}))", x, comment + "  (channels as c, i, j)")
+        moved = w.call("layers.Permute((1, 4, 2, 5, 3))", split)
+        return w.call(f"layers.Reshape(({h * r}, {wd * r}, {c}))", moved)
+    h, wd = _ints(row.output_shape)
+    c = integer(row.input_shape.channels, "channels")
+    r = round((integer(row.output_shape.channels, "channels") // c) ** 0.5)
+    split = w.call(f"layers.Reshape(({h}, {r}, {wd}, {r}, {c}))", x, comment + "  (rows as h, i; columns as w, j)")
+    moved = w.call("layers.Permute((1, 3, 5, 2, 4))", split)
+    return w.call(f"layers.Reshape(({h}, {wd}, {c * r * r}))", moved)

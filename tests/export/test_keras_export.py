@@ -68,3 +68,22 @@ def test_every_kind(kind: str) -> None:
 )
 def test_zoo(name: str) -> None:
     check(load(f"zoo:{name}"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "module"),
+    [("input 3x5x12\npixelshuffle 2\n", "PixelShuffle"), ("input 6x4x3\npixelunshuffle 2\n", "PixelUnshuffle")],
+)
+def test_pixel_order_is_pytorchs(text: str, module: str) -> None:
+    """The exported Keras layers and torch.nn.PixelShuffle, run on the same numbers, agree element by element."""
+    torch = pytest.importorskip("torch")
+    source = check(parse(text, "p.arch"))
+    namespace = types.ModuleType("cnncalc_keras_pixels")
+    exec(compile(source, "<keras export>", "exec"), namespace.__dict__)
+    model = namespace.build_model()
+    x = np.random.default_rng(0).normal(size=(1, *model.inputs[0].shape[1:])).astype("float32")
+    ours = keras.ops.convert_to_numpy(model(x))
+    theirs = getattr(torch.nn, module)(2)(torch.from_numpy(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1).numpy()
+    assert ours.shape == theirs.shape
+    assert np.array_equal(ours, theirs)

@@ -6,6 +6,7 @@ input) or 2 (bad usage) in exactly one place; library code only raises.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -21,23 +22,28 @@ _WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 _CLOSING = re.compile(r"['\")\],:;.]*$")
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, keep: str = "") -> str:
     """``text`` safe to write to a terminal: control characters (ESC, BEL, line breaks, C1
     controls, bidi overrides: every character Python does not call printable) are shown
-    escaped — ``\\e``, ``\\n``, ``\\x07``, ``\\u202e`` — never emitted."""
-    if text.isprintable():
-        return text
-    shown = []
-    for char in text:
-        if char.isprintable() or char == " ":
-            shown.append(char)
-        elif char in _NAMED:
-            shown.append(_NAMED[char])
-        elif ord(char) < 0x100:
-            shown.append(f"\\x{ord(char):02x}")
-        else:
-            shown.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
-    return "".join(shown)
+    escaped — ``\\e``, ``\\n``, ``\\x07``, ``\\u202e`` — never emitted (but the characters of ``keep``:
+    ``"\\n"`` for text laid out in lines, ``"\\n\\t"`` for whole documents)."""
+    return _unusual(keep).sub(_escaped, text)
+
+
+@functools.cache
+def _unusual(keep: str) -> re.Pattern[str]:
+    """Everything but printable ASCII and ``keep``: the only characters worth a closer look."""
+    return re.compile(f"[^ -~{re.escape(keep)}]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char.isprintable():  # '×', 'é', '—': shown as they are
+        return char
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _cut_word(match: re.Match[str]) -> str:

@@ -18,7 +18,7 @@ import errno
 import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import click
@@ -27,7 +27,7 @@ import typer.core
 from typer.core import TyperGroup
 
 from cnncalc import __version__
-from cnncalc.errors import CnncalcError, UsageError, shown
+from cnncalc.errors import CnncalcError, UsageError, printable, shown
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -300,23 +300,37 @@ def console(*, no_color: bool) -> Console:
     :func:`plain`, no escape code of any kind (colour, bold, italic, links)."""
     _sane_columns()
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH
-    quiet = _quiet_console()
+    safe = _safe_console()
     if plain(no_color):
-        return quiet(color_system=None, no_color=True, width=width, highlight=False, emoji=False)
-    return quiet(width=width, highlight=False, emoji=False)
+        return safe(color_system=None, no_color=True, width=width, highlight=False, emoji=False, markup=False)
+    return safe(width=width, highlight=False, emoji=False, markup=False)
 
 
 @functools.cache
-def _quiet_console() -> type[Console]:
-    """rich's Console, but a closed pipe raises BrokenPipeError for :class:`Group` (exit 141)
-    where rich would exit 1 itself."""
+def _safe_console() -> type[Console]:
+    """rich's Console made safe for user text (file names, lines): no markup is ever read from a
+    string (``x[red]y.arch`` is shown as written, ``a[/]b.arch`` cannot break a table), control
+    characters in text are shown escaped (an ESC in a file name cannot clear the screen), and a
+    closed pipe raises BrokenPipeError for :class:`Group` (exit 141) where rich would exit 1."""
     from rich.console import Console
+    from rich.segment import Segment
+    from rich.text import Text
 
-    class QuietConsole(Console):
+    class SafeConsole(Console):
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
 
-    return QuietConsole
+        def render_str(self, text: str, **options: Any) -> Text:
+            # strings (titles, cells) are escaped before layout, so the table measures what is shown
+            return super().render_str(printable(text, keep="\n"), **options)
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            # and whatever else reaches the terminal (Text built by a renderer): rich's own control
+            # segments pass, text segments are escaped
+            safe = (s if s.control else Segment(printable(s.text, keep="\n"), s.style) for s in buffer)
+            return super()._render_buffer(safe)
+
+    return SafeConsole
 
 
 def show(renderable: RenderableType, *, no_color: bool) -> None:
@@ -325,7 +339,9 @@ def show(renderable: RenderableType, *, no_color: bool) -> None:
 
 
 def write(document: str, output: str | None) -> None:
-    """A whole document to ``output``, or to stdout when there is none."""
+    """A whole document to ``output``, or to stdout when there is none; control characters a
+    user's text brought in (a file name with an ESC) are shown escaped, never written."""
+    document = printable(document, keep="\n\t")
     if output is None:
         typer.echo(document, nl=False)
         return

@@ -12,7 +12,7 @@ import typer
 
 from cnncalc.cli.app import app, write
 from cnncalc.cli.options import FileArg, InputOpt, OutputOpt, assert_never, takes_file
-from cnncalc.errors import UsageError
+from cnncalc.errors import UsageError, shown
 
 Target = Literal["pytorch", "keras"]
 TARGETS: tuple[Target, ...] = ("pytorch", "keras")
@@ -94,5 +94,5 @@ def import_model(
 
     result = run_import(source, input_dims=input_dims, lenient=lenient)
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"warning: {shown(warning)}", err=True)
     write(result.text, output)

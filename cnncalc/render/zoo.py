@@ -54,6 +54,8 @@ def zoo_markdown(entries: list[Entry]) -> str:
 
 
 def render_zoo(entries: list[Entry]) -> Any:
+    from rich.text import Text
+
     from cnncalc.render import formatting as fmt
     from cnncalc.render.table import new_table
 
@@ -67,7 +69,7 @@ def render_zoo(entries: list[Entry]) -> Any:
             if family is not None:
                 table.add_section()
             family = model.family
-            table.add_row(f"[bold]{family}[/bold]")
+            table.add_row(Text(family, style="bold"))
         field = report.totals.receptive_field
         table.add_row(
             model.name,

@@ -31,31 +31,31 @@ from typing import Literal
 from cnncalc.analysis import LayerRow, Report
 from cnncalc.conventions.table import FORMS, Form
 
+__all__ = ["FORMS", "FORM_TEXT", "ZOO_FORMS", "Form", "Written", "describe", "written_forms", "zoo_name"]
+
 
 @dataclass(frozen=True, slots=True)
 class Written:
     """Rows of ``kind`` written as ``form``.
 
-    ``rows`` picks every such row, the last one, the ones inside the file's blocks
-    (``repeat``/named groups) or the ones at its top level; ``kernel`` keeps only rows whose
+    ``rows`` picks every such row, the last one, or the ones at the file's top level (outside
+    ``repeat`` and named blocks); ``kernel`` keeps only rows whose
     kernel is that size in every dim; ``skip`` leaves the first rows picked as modules."""
 
     kind: str
     form: Form
-    rows: Literal["all", "last", "in_blocks", "top_level"] = "all"
+    rows: Literal["all", "last", "top_level"] = "all"
     kernel: int | None = None
     skip: int = 0
 
     def picks(self, row: LayerRow) -> bool:
         if row.kind != self.kind:
             return False
-        if (self.rows == "in_blocks" and not row.block) or (self.rows == "top_level" and row.block):
+        if self.rows == "top_level" and row.block:
             return False
         kernel = row.spec.kernel
         return self.kernel is None or (kernel is not None and all(k == self.kernel for k in kernel))
 
-
-__all__ = ["FORMS", "FORM_TEXT", "ZOO_FORMS", "Form", "Written", "describe", "written_forms", "zoo_name"]
 
 ZOO_FORMS: Mapping[str, tuple[Written, ...]] = {
     # mobilenetv2.py MobileNetV2._forward_impl: nn.functional.adaptive_avg_pool2d(x, (1, 1))

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 
 from cnncalc import formatting
@@ -305,6 +307,21 @@ def json_number(value: Real) -> int | float | str | None:
         try:
             converted = float(value)
         except OverflowError:
+            converted = 0.0
+        if converted != 0:
+            return converted
+        with unlimited_digits():
             return f"{value.numerator}/{value.denominator}"
-        return converted if converted != 0 else f"{value.numerator}/{value.denominator}"
     return value
+
+
+@contextmanager
+def unlimited_digits() -> Iterator[None]:
+    """Lift Python's 4,300-digit ``int``/``str`` conversion limit while writing exact results: their
+    size is already bounded by the number limits and the work budget, and JSON keeps them exact."""
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(previous)

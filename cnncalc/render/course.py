@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cnncalc.course.numbers import unlimited_digits
 from cnncalc.formula import Line
 
 if TYPE_CHECKING:
@@ -71,9 +71,5 @@ def dumps(document: dict[str, Any]) -> str:
     (``allow_nan=False`` makes a regression raise), and exact integers of any length (their
     digits are bounded by the number limits and the work budget, not by Python's 4,300-digit
     ``str`` limit)."""
-    previous = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
-    try:
+    with unlimited_digits():
         return json.dumps(_strict(document), allow_nan=False)
-    finally:
-        sys.set_int_max_str_digits(previous)

@@ -19,7 +19,9 @@ Conventions:
   ``bn scale=no center=no``: 2C non-trainable numbers. Keras also keeps a ``count`` (one
   non-trainable scalar) that no ``.arch`` line holds: a warning says so. With ``mean=``/``variance=``
   given as constants it has no weights and is an ``identity`` line.
-- ``Lambda`` runs arbitrary Python code, which cnncalc never reads: refused.
+- ``Lambda`` runs arbitrary Python code, which cnncalc never reads: refused; so is arithmetic
+  with a constant (``x + 3.0`` in a functional model is an ``Add`` with one tensor).
+- ``LayerScale`` (``keras.applications``' ConvNeXt) is ``layerscale``.
 """
 
 from __future__ import annotations
@@ -65,6 +67,14 @@ def _refs(node: Any) -> list[tuple[tuple[str, int], list[Any]]]:
 
     walk(node.get("args", []) if isinstance(node, dict) else node)
     return found
+
+
+def _constants(layer: dict[str, Any], tensors: int) -> list[Any]:
+    """The non-tensor arguments of a layer's first call (``3.0`` in ``x + 3.0``)."""
+    nodes = layer.get("inbound_nodes") or []
+    if not nodes or not isinstance(nodes[0], dict) or tensors == 0:
+        return []
+    return [a for a in nodes[0].get("args", []) if not isinstance(a, (dict, list))]
 
 
 def _has_weights(layer: dict[str, Any]) -> bool:
@@ -178,18 +188,50 @@ class Graph:
             built = (layer.get("build_config") or {}).get("input_shape") or []  # Sequential configs record it here
             shape = shapes[0] if shapes and shapes[0] else list(built)
             return self._view(kind, layer.get("config", {}), name, source, shape)
+        hard = self._hard_sigmoid(kind, layer, inputs, name)
+        if hard is not None:
+            return hard
         if source[1]:
             self.problem(name, kind, "reads a reshaped tensor (only a channel shuffle's Reshape/Permute can follow)")
+            return source
+        if kind in ("Add", "Multiply", "Subtract", "Concatenate") and len(inputs) < 2:
+            self.problem(name, kind, "arithmetic with a constant (such as x + 3.0) has no .arch equivalent")
             return source
         renamed = {**layer, "config": {**layer.get("config", {}), "name": name}}
         if kind == "Normalization":
             return self._normalization(renamed, source, name)
+        if kind == "LayerScale":  # keras.applications.convnext's: one learned factor per channel
+            frozen = "" if layer.get("config", {}).get("trainable", True) else " trainable=no"
+            return (self.reader.add("layerscale" + frozen, [source[0]], name), "", 0)
         result = self.reader.read(self.position, renamed, [v[0] for v in inputs], shapes)
         return (result if result is not None else source[0], "", 0)
 
+    def _hard_sigmoid(self, kind: str, layer: dict[str, Any], inputs: list[Value], name: str) -> Value | None:
+        """MobileNetV3's ``ReLU(6)(x + 3) * (1/6)`` is ``hardsigmoid``; ``x * hardsigmoid(x)`` is ``hardswish``."""
+        constants = [c for c in _constants(layer, len(inputs)) if isinstance(c, (int, float))]
+        source = inputs[0] if inputs else (INPUT, "", 0)
+        config = layer.get("config", {})
+        if kind == "Add" and len(inputs) == 1 and source[1] == "" and constants == [3.0]:
+            return (source[0], "plus3", 0)
+        if kind == "ReLU" and source[1] == "plus3" and config.get("max_value") in (6, 6.0):
+            return (source[0], "relu6plus3", 0)
+        sixth = bool(constants) and abs(float(constants[0]) - 1 / 6) < 1e-6
+        if kind == "Multiply" and len(inputs) == 1 and source[1] == "relu6plus3" and sixth:
+            return (self.reader.add("hardsigmoid", [source[0]], name), "", 0)
+        if kind == "Multiply" and len(inputs) == 2 and not inputs[0][1] and not inputs[1][1]:
+            for x, gate in (inputs, inputs[::-1]):
+                found = self.reader.layers[gate[0]] if gate[0] != INPUT else None
+                if found is not None and found.statement == "hardsigmoid" and found.inputs == (x[0],):
+                    return (self.reader.add("hardswish", [x[0]], name), "", 0)
+        if source[1] in ("plus3", "relu6plus3"):
+            self.problem(name, kind, "arithmetic with a constant (such as x + 3.0) has no .arch equivalent")
+            return source
+        return None
+
     def _normalization(self, layer: dict[str, Any], source: Value, name: str) -> Value:
         config = layer.get("config", {})
-        if config.get("axis", -1) not in (-1, [-1], (-1,)):
+        last = self.reader.ranks.get(source[0], 2) + 1  # batch, spatial dims, channels
+        if config.get("axis", -1) not in (-1, [-1], last, [last]):
             self.problem(name, "Normalization", "normalises other axes than the channels")
             return source
         if config.get("mean") is not None:  # constants in the config: no weights

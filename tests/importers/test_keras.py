@@ -116,7 +116,9 @@ def test_to_json_file_and_unsupported(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["MobileNetV2", "ResNet50", "DenseNet121"])
+@pytest.mark.parametrize(
+    "name", ["MobileNetV2", "ResNet50", "DenseNet121", "MobileNetV3Small", "ConvNeXtTiny", "EfficientNetV2B0"]
+)
 def test_keras_applications(name: str, tmp_path: Path) -> None:
     model = getattr(keras.applications, name)(weights=None, input_shape=(224, 224, 3))
     check(model, tmp_path)

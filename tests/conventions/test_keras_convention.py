@@ -10,6 +10,7 @@ tensor it assigned. Importing Keras takes seconds, so the module is ``slow``.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import types
@@ -25,9 +26,7 @@ from cnncalc.export import keras as keras_export
 from cnncalc.model import Arch
 from cnncalc.zoo import zoo_text
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
-keras = pytest.importorskip("keras")
-np = pytest.importorskip("numpy")
+os.environ.setdefault("KERAS_BACKEND", "torch")  # before anything imports keras
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +90,7 @@ def _build(source: str) -> tuple[Any, dict[str, Any]]:
 
 
 def _size(weights: list[Any]) -> int:
-    return sum(int(np.prod(w.shape)) for w in weights)
+    return sum(math.prod(int(d) for d in w.shape) for w in weights)
 
 
 def _summary_totals(model: Any) -> tuple[int, int, int]:
@@ -108,6 +107,7 @@ def _summary_totals(model: Any) -> tuple[int, int, int]:
 
 
 def _check(arch: Arch, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("keras")  # here, not at collection: importing Keras takes seconds
     report: Report = analyze(arch)
     counted = count(report, CONVENTIONS["keras"])
     shown = as_report(report, counted)  # what summary --convention keras prints

@@ -10,6 +10,8 @@ functions, fx's node names (``add_3``).
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 from cnncalc.errors import UsageError
@@ -34,14 +36,19 @@ def load_callable(spec: str) -> Any:
         raise UsageError(
             f"torch:{spec}: expected torch:package.module:callable", hint="torch:torchvision.models:resnet50"
         )
+    if os.getcwd() not in sys.path and "" not in sys.path:  # a module in the current folder, as python -m finds it
+        sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
-    except ImportError as error:
-        raise UsageError(f"torch:{spec}: cannot import {module_name}: {error}") from None
+    except Exception as error:  # an ImportError, or whatever the module raises while it loads
+        raise UsageError(f"torch:{spec}: cannot import {module_name}: {type(error).__name__}: {error}") from None
     factory = getattr(module, attribute, None)
     if not callable(factory):
         raise UsageError(f"torch:{spec}: {module_name} has no callable {attribute}")
-    return factory()
+    try:
+        return factory()
+    except Exception as error:
+        raise UsageError(f"torch:{spec}: calling {attribute}() failed: {type(error).__name__}: {error}") from None
 
 
 def import_torch_module(

@@ -143,6 +143,7 @@ def test_unknown_source_kind() -> None:
         ("tests.importers.tiny_models:tiny", None, "importing a PyTorch model needs --input DIMS"),
         ("tests.importers.tiny_models:not_a_module", "8x8x3", "is a int, not a torch.nn.Module"),
         ("tests.importers.tiny_models:tiny", "8x8", "tiny: the model does not run on a 8x8 input:"),
+        ("tests.importers.fx_models:Conv1d3d", "8x8x3", r"calling Conv1d3d\(\) failed: TypeError: "),
     ],
 )
 def test_torch_import_errors(spec: str, dims: str | None, message: str) -> None:

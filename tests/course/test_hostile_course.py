@@ -142,13 +142,13 @@ def test_reference_budget(args: list[str]) -> None:
 
 
 def test_budget_is_raised_by_max_work() -> None:
-    args = ["reference", "conv", "--input", "[[1]]", "--filter", "[[1]]", "--padding", "300", "--json"]
+    args = ["reference", "conv", "--input", "[[1]]", "--filter", "[[1]]", "--padding", "40", "--json"]
     refused = run(*args, "--max-work", "1000")
-    # 601 x 601 padded cells, then 601 x 601 outputs x (1 tap + 1): 1,083,603 -> 1.1e6 (rounded up)
-    one_line(refused, 1, "this needs 1.1e6 cell operations, over the limit of 1000", "--max-work 1.1e6")
-    result = run(*args, "--max-work", "1.1e6")
+    # 81 x 81 padded cells, then 81 x 81 outputs x (1 tap + 1): 19,683
+    one_line(refused, 1, "this needs 19683 cell operations, over the limit of 1000", "--max-work 19683")
+    result = run(*args, "--max-work", "19683")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["output_shape"] == [601, 601, 1]
+    assert json.loads(result.stdout)["output_shape"] == [81, 81, 1]
 
 
 def test_nms_on_ten_thousand_boxes_is_refused(tmp_path: Path) -> None:

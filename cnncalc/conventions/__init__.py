@@ -77,7 +77,7 @@ class Counted:
         """What the tool gets wrong on this network (once per flaw, with the kinds concerned)."""
         seen: dict[str, list[str]] = {}
         for row in self.rows:
-            if row.rule is not None and row.rule.flaw and row.macs != 0:
+            if row.rule is not None and row.rule.flaw and (row.macs != 0 or not row.rule.terms):  # or a layer missed
                 kinds = seen.setdefault(row.rule.flaw, [])
                 if row.row.kind not in kinds:
                     kinds.append(row.row.kind)

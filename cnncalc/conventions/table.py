@@ -153,6 +153,7 @@ FVCORE = Convention(
     ),
 )
 
+_SUBCLASS = "a subclass of nn.LayerNorm (torchvision's LayerNorm2d) is not recognised: not counted"
 _PT = "ptflops/pytorch_ops.py"
 _TWICE = "counted twice: the module hook and the patched torch.nn.functional call it makes"
 _PT_ACT: tuple[str, tuple[Quantity, int]] = (
@@ -206,12 +207,12 @@ PTFLOPS = Convention(
             for k in ("maxpool", "avgpool", "gap", "gmp", "adaptiveavgpool", "adaptivemaxpool")
         },
         "upsample/functional": _r(f"{_PT}: _interpolate_functional_flops_hook", ("output_elements", 1)),
+        "layernorm/subclass": _r("ptflops/pytorch_engine.py: is_supported_instance (exact type)", flaw=_SUBCLASS),
     },
     # nn.Linear on channels-last: linear_flops_counter_hook counts (in x out + bias) per position, as
-    # the conv hook does; a subclass (LayerNorm2d) fails is_supported_instance's exact type match
+    # the conv hook does
     like_module=frozenset({"linear"}),
     notes=(
-        "a module subclass (torchvision's LayerNorm2d) is not recognised (exact type match): zero",
         "count_functional=True (the default) patches F.relu, F.max_pool2d...: modules that call them count twice",
         "torch.add/torch.mul calls count, the + and * operators torchvision uses do not",
         "sigmoid, hardswish, hardsigmoid, tanh: no rule, zero",
@@ -259,10 +260,12 @@ THOP = Convention(
             )
             for k in ("relu", "relu6", "leakyrelu", "maxpool", "gmp", "adaptivemaxpool", "dropout", "pixelshuffle")
         },
+        "layernorm/subclass": Rule(
+            terms=(), source="thop/profile.py: register_hooks (exact type)", flaw=_SUBCLASS, params=False
+        ),
     },
     unlisted_params=False,
-    # nn.Linear on channels-last: count_linear counts in_features per output element, the conv's MACs;
-    # a subclass (LayerNorm2d) is not in register_hooks (exact type): no MACs, no parameters
+    # nn.Linear on channels-last: count_linear counts in_features per output element, the conv's MACs
     like_module=frozenset({"linear"}),
     notes=(
         "only modules with a rule in thop/profile.py register_hooks count, parameters too (GroupNorm, ConvNeXt's"

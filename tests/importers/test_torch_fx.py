@@ -10,6 +10,7 @@ for the rows left out).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from cnncalc.analysis import Report, analyze
 from cnncalc.arch.reader import parse
 from cnncalc.arch.source import load
 from cnncalc.errors import ArchError, UsageError
+from cnncalc.zoo import zoo_names
 
 torch = pytest.importorskip("torch")
 
@@ -35,6 +37,7 @@ CONFIG: dict[str, dict[str, Any]] = {
     "inception_v3": {"aux_logits": False, "init_weights": False},
 }
 QUICK = ["mobilenet_v3_small", "shufflenet_v2_x0_5", "squeezenet1_1", "efficientnet_b0"]
+#: one model of each family the quick set leaves out (CI runs them: ~2 minutes on 2 busy cores)
 SLOW = [
     "resnet18",
     "convnext_tiny",
@@ -42,8 +45,17 @@ SLOW = [
     "inception_v3",
     "densenet121",
     "regnet_y_400mf",
+    "regnet_x_400mf",
     "lraspp_mobilenet_v3_large",
+    "fcn_resnet50",
+    "alexnet",
+    "vgg11_bn",
+    "mnasnet0_5",
+    "mobilenet_v2",
+    "resnext50_32x4d",
 ]
+#: every torchvision model in the zoo: ~10 minutes on 2 busy cores, so only with CNNCALC_FULL_ZOO=1
+FULL = [name for name in zoo_names() if name not in ("lenet5", "unet") and not name.endswith("_v1")]
 
 
 def imported(model: Any, input_size: tuple[int, ...]) -> tuple[Report, str]:
@@ -101,6 +113,15 @@ def test_torchvision_quick(name: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SLOW)
 def test_torchvision_slow(name: str) -> None:
+    check_torchvision(name)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("CNNCALC_FULL_ZOO"), reason="the whole zoo takes ~10 minutes: CNNCALC_FULL_ZOO=1"
+)
+@pytest.mark.parametrize("name", FULL)
+def test_torchvision_full_zoo(name: str) -> None:
     check_torchvision(name)
 
 

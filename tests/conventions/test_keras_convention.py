@@ -61,7 +61,7 @@ flatten
 fc 10
 """
 
-ZOO = {"resnet18": "64x64x3", "mobilenet_v3_small": "64x64x3", "convnext_tiny": "64x64x3", "densenet121": "64x64x3"}
+ZOO = {"resnet18": "64x64x3", "mobilenet_v3_small": "64x64x3", "convnext_tiny": "64x64x3"}
 
 
 def _keras_export(arch: Arch, monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[int, list[str]]]:

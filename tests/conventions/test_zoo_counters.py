@@ -109,10 +109,8 @@ EXPORTED = {
     "convnext_tiny": "64x64x3",
     "inception_v3": "96x96x3",
     "googlenet": "64x64x3",
-    "densenet121": "64x64x3",
     "squeezenet1_1": "64x64x3",
     "shufflenet_v2_x0_5": "64x64x3",
-    "regnet_y_400mf": "64x64x3",
     "lraspp_mobilenet_v3_large": "64x64x3",
     "unet": "188x188x1",
 }

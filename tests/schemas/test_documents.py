@@ -164,6 +164,7 @@ CASES: dict[str, list[str]] = {
         "reference deconv --input [[0.5,2],[3,4]] --filter [[1,2,1],[0,1,0],[1,0,1]] --stride 2 --padding 1"
         " --output-padding 1 --bias 0.25 --json",
         "reference conv --input [[[1,2],[3,4]],[[5,6],[7,8]]] --filter [[[1]]] --dims 3 --json",
+        "reference pool --input [1,2] --dims 1 --kernel 2 --stride 1 --padding 0:5 --json",  # windows of padding: "-inf"
     ],
 }
 

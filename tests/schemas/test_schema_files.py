@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
@@ -111,3 +112,30 @@ def test_cli_unknown_name_is_a_usage_error(run_cli: Callable[..., Any]) -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("error: unknown schema 'summry' (hint: use one of: summary, compare, receptive_field")
+
+
+def _property_names(node: Any) -> set[str]:
+    return {name for found in _walk(node) for name in found.get("properties", {})}
+
+
+def _sections(text: str) -> dict[str, str]:
+    """docs/json.md's ``## `` sections by heading."""
+    parts = re.split(r"^## (.+)$", text, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+@pytest.mark.parametrize("name", schemas.NAMES)
+def test_the_manual_describes_every_key(name: str) -> None:
+    """docs/json.md has a section per document that names each of its keys (as `key`, or "key" in
+    an object written out), itself, in the common rules or in a section it links to."""
+    from tests.conftest import ROOT
+
+    sections = _sections((ROOT / "docs" / "json.md").read_text(encoding="utf-8"))
+    own = sections[name]
+    assert f"`{schemas.schema_id(name)}`" in own
+    linked = re.findall(r"\]\(#([a-z_]+)\)", own)
+    text = own + sections["Common rules"] + "".join(sections[s] for s in linked if s in sections)
+    missing = sorted(
+        key for key in _property_names(schemas.load(name)) if f"`{key}`" not in text and f'"{key}"' not in text
+    )
+    assert not missing, f"docs/json.md, section {name}, does not describe {missing}"

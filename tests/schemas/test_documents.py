@@ -75,7 +75,6 @@ CASES: dict[str, list[str]] = {
         f"solve {VGG_FEATURES} --input '?x?x3' --output 7x7x512 --json",
         f"solve {RESIDUAL} --input '?' --output 56x56x64 --json",  # no solution
         "solve examples/homework_valid.arch --input '?' --output 10 --json",  # every size: no upper end
-        "solve zoo:vgg16 --input '?' --output 1000 --json",
         f"solve {LENET} --input '?' --output 10 --json",
     ],
     "sizes": [
@@ -173,7 +172,6 @@ CASES: dict[str, list[str]] = {
 SLOW = {
     "summary zoo:resnet18 --input NxNx3 --json",
     "zoo --json",
-    "solve zoo:vgg16 --input '?' --output 1000 --json",
     f"solve {LENET} --input '?' --output 10 --json",
     "solve examples/homework_valid.arch --input '?' --output 10 --json",
 }

@@ -139,3 +139,20 @@ def test_the_manual_describes_every_key(name: str) -> None:
         key for key in _property_names(schemas.load(name)) if f"`{key}`" not in text and f'"{key}"' not in text
     )
     assert not missing, f"docs/json.md, section {name}, does not describe {missing}"
+
+
+def test_enumerations_follow_the_program() -> None:
+    """The fixed sets the schemas enumerate are the program's own: a new layer kind, counter, dtype
+    or activation fails here until its schema lists it."""
+    from cnncalc.analysis import BYTES_PER_ELEMENT
+    from cnncalc.conventions import CONVENTIONS
+    from cnncalc.course.functions import ACTIVATIONS
+    from cnncalc.layers import REGISTRY
+
+    summary = schemas.load("summary")["$defs"]
+    for name in ("summary", "receptive_field", "layer", "verify", "kinds"):
+        assert schemas.load(name)["$defs"]["kind"]["enum"] == list(REGISTRY), name
+    assert set(summary["memory"]["properties"]["dtype"]["enum"]) == set(BYTES_PER_ELEMENT)
+    assert summary["convention"]["properties"]["name"]["enum"] == list(CONVENTIONS)
+    assert schemas.load("compare")["properties"]["default"]["enum"] == list(CONVENTIONS)
+    assert schemas.load("activation")["properties"]["activation"]["enum"] == list(ACTIVATIONS)

@@ -50,12 +50,13 @@ SIZES = WorkKind(name="sizes", unit="layer evaluations", default=2 * 10**5, meas
 SOLVE = WorkKind(
     name="solve", unit="layer evaluations", default=10**5, measures="sizes scanned for exact ones x layers"
 )
-#: the course helper's reference computations (cells x window), NMS (boxes^2), Gram matrices (C^2 x positions)
+#: the course commands' reference computations (cells x window), NMS (boxes^2), Gram matrices (C^2 x positions);
+#: defaults measured to finish in seconds (pure Python: about 1-2 us per cell operation or box comparison)
 REFERENCE = WorkKind(
-    name="reference", unit="cell operations", default=10**8, measures="output cells x window cells x channels"
+    name="reference", unit="cell operations", default=10**7, measures="output cells x window cells x channels"
 )
-NMS = WorkKind(name="nms", unit="box comparisons", default=10**8, measures="boxes squared")
-GRAM = WorkKind(name="gram", unit="multiply-adds", default=10**8, measures="channels squared x positions")
+NMS = WorkKind(name="nms", unit="box comparisons", default=10**7, measures="boxes squared")
+GRAM = WorkKind(name="gram", unit="multiply-adds", default=3 * 10**7, measures="channels squared x positions")
 SOFTMAX = WorkKind(name="softmax", unit="digits", default=10**6, measures="digits of the exact values computed")
 
 DEFAULTS: dict[str, WorkKind] = {kind.name: kind for kind in (VERIFY, SIZES, SOLVE, REFERENCE, NMS, GRAM, SOFTMAX)}

@@ -200,8 +200,7 @@ def elementwise(w: Walk) -> None:
         for a, b in ((first, second), (second, first)):  # x * sigmoid(x) is SiLU (swish)
             sigmoid = w.layers[b.producer] if op == "Mul" and b.producer >= 0 else None
             if sigmoid is not None and sigmoid.statement == "sigmoid" and sigmoid.inputs == (a.producer,):
-                w.layers[b.producer] = replace(sigmoid, statement="swish")
-                w.alias(b)
+                w.emit("swish", [a])  # the sigmoid, unused if nothing else reads it, is dropped
                 return
             if sigmoid is not None and sigmoid.statement == "tanh" and sigmoid.inputs[0] >= 0:
                 softplus = w.layers[sigmoid.inputs[0]]

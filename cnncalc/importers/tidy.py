@@ -4,8 +4,11 @@
   ``P=`` (torch exports ``same`` padding at stride > 1 as ``Pad`` then ``Conv``).
 - A ``crop`` whose only user is another ``crop`` is merged with it (torch exports a crop of two
   dims as one ``Slice`` per dim).
-- Layers no output depends on are dropped (a pattern rewritten into one layer, as ``mish`` from
-  ``x * tanh(softplus(x))``, leaves its middle layer unused).
+- Layers no output depends on are dropped (a pattern read as one layer, as ``swish`` from
+  ``x * sigmoid(x)`` or ``mish`` from ``x * tanh(softplus(x))``, leaves the layers it was read
+  from unused unless something else reads them).
+
+Used by the ONNX and the ``torch.fx`` importers.
 
 Each rule changes no size or count: the folded network computes the same tensors.
 """

@@ -268,8 +268,9 @@ def import_fx(
         raise unsupported_error(walk.unsupported, source)
     if not walk.outputs:
         raise UsageError(f"{source}: the forward pass returns no tensor computed from its input")
-    layers = list(walk.layers)
-    main, extra = walk.outputs[0].producer, [t.producer for t in walk.outputs[1:]]
+    from cnncalc.importers.tidy import tidy
+
+    layers, (main, *extra) = tidy(walk.layers, [t.producer for t in walk.outputs], len(input_size) - 1)
     for p in extra:
         if p != INPUT:
             layers[p] = replace(layers[p], output=True)

@@ -19,7 +19,7 @@ A function is known by its name when it comes from torch (``torch.add``, ``F.rel
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from cnncalc.importers.layers import Layer
@@ -130,8 +130,7 @@ def _multiply(w: FxWalk, a: Tensor, b: Tensor) -> None:
     for x, gate in ((a, b), (b, a)):
         layer = w.layers[gate.producer] if gate.producer >= 0 else None
         if layer is not None and layer.statement == "sigmoid" and layer.inputs == (x.producer,):
-            w.layers[gate.producer] = replace(layer, statement="swish")
-            w.alias(gate)
+            w.emit("swish", [x])  # the sigmoid, unused if nothing else reads it, is dropped
             return
     w.emit("mul", [a, b])
 

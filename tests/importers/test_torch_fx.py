@@ -148,6 +148,8 @@ def test_the_statements_read_like_the_source() -> None:
     shuffled = import_fx(fx_models.Shuffle(), (3, 4, 4), "s").text
     assert "shuffle G=3" in shuffled
     assert "trainable=no" in import_fx(fx_models.Frozen(), (3, 8, 8), "f").text
+    gated = import_fx(fx_models.SharedGate(), (3, 4, 4), "g").text
+    assert "swish" in gated and "sigmoid" in gated and "add" in gated
 
 
 def test_control_flow_is_a_clear_error() -> None:

@@ -121,8 +121,10 @@ def input_shape(spec: InputSpec, assumed: Mapping[str, Progression] | None = Non
 
 #: a layer's output as the walk carries it: shape, field, and the index of the row that made it (0: the input)
 _Output = tuple[Shape, FieldState, int]
-#: a layer's arithmetic depends only on its statement and its input shapes
-_Memo = dict[tuple[object, tuple[Shape, ...]], tuple[Computed, Dim]]
+#: a layer's arithmetic depends only on its statement and its input shapes: keyed by the shapes'
+#: values, and first by their identity (every shape stays alive in the rows until the walk ends,
+#: so no id is reused), which hits without hashing shapes once a network repeats itself
+_Memo = dict[tuple[object, ...], tuple[Computed, Dim]]
 
 
 def analyze(arch: Arch, assumed: Mapping[str, Progression] | None = None) -> Report:
@@ -264,14 +266,26 @@ def _run_layer(
     block: tuple[tuple[str, ...], tuple[int, ...]] = ((), ()),
 ) -> tuple[LayerRow, _Output]:
     kind = REGISTRY[spec.kind]
-    inputs = (first[0], *(shape for shape, _, _ in operands)) if operands else (first[0],)
-    key = (spec.text or spec, inputs)  # text is cheaper to hash; hand-built specs have none
+    if operands:
+        inputs = (first[0], *(shape for shape, _, _ in operands))
+        key: tuple[object, ...] = (spec.text or spec, *map(id, inputs))
+        fields = [first[1], *(f for _, f, _ in operands)]
+        sources = (first[2], *(index for _, _, index in operands))
+    else:
+        inputs = (first[0],)
+        key = (spec.text or spec, id(first[0]))  # text is cheaper to hash; hand-built specs have none
+        fields = [first[1]]
+        sources = (first[2],)
     known = memo.get(key)
     if known is None:
-        result = kind.compute(LayerContext(spec, inputs, source))
-        known = memo[key] = (result, product([*result.output.spatial, result.output.channels]))
+        by_value = (spec.text or spec, inputs)
+        known = memo.get(by_value)
+        if known is None:
+            result = kind.compute(LayerContext(spec, inputs, source))
+            known = memo[by_value] = (result, product([*result.output.spatial, result.output.channels]))
+        memo[key] = known
     computed, activations = known
-    step = kind.receptive(computed.window, [first[1], *(f for _, f, _ in operands)])
+    step = kind.receptive(computed.window, fields)
     field = step.field
     warnings = computed.warnings
     if step.notes:
@@ -294,13 +308,13 @@ def _run_layer(
         macs=computed.macs,
         activations=activations,
         receptive_field=field,
-        field_notes=tuple(note.code for note in step.notes),
+        field_notes=tuple(note.code for note in step.notes) if step.notes else (),
         warnings=warnings,
         spec=spec,
         inputs=inputs,
         computed=computed,
         block=block[0],
         block_ids=block[1],
-        sources=(first[2], *(index for _, _, index in operands)) if operands else (first[2],),
+        sources=sources,
     )
     return row, (output, field, index)

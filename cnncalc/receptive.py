@@ -65,10 +65,11 @@ def apply_window(field: FieldState, window: Window) -> FieldState:
     if not isinstance(field, Field):
         return field
     jumps = field.jump
+    # list comprehensions: a 100,000-layer file runs this for every windowed layer
     return Field(
-        size=tuple(r + (span - 1) * j for r, span, j in zip(field.size, window.span, jumps, strict=True)),
-        jump=tuple(j * s for j, s in zip(jumps, window.stride, strict=True)),
-        padding=tuple(p + pad[0] * j for p, pad, j in zip(field.padding, window.padding, jumps, strict=True)),
+        size=tuple([r + (span - 1) * j for r, span, j in zip(field.size, window.span, jumps, strict=True)]),
+        jump=tuple([j * s for j, s in zip(jumps, window.stride, strict=True)]),
+        padding=tuple([p + pad[0] * j for p, pad, j in zip(field.padding, window.padding, jumps, strict=True)]),
     )
 
 

@@ -205,7 +205,7 @@ def summary(
     if chosen == "json":
         from cnncalc.render.json_report import dumps, memory_json, summary_json
 
-        document = summary_json(report)
+        document = summary_json(report, encoded=True)  # layers pre-encoded: the 100,000-layer case
         document["memory"] = memory_json(found)
         if note is not None:
             document["convention"] = note[1]

@@ -47,13 +47,10 @@ def row_field_json(row: LayerRow) -> dict[str, Any] | None:
     return {**field, "global_context": GLOBAL_CONTEXT in row.field_notes}
 
 
-def layer_json(row: LayerRow) -> dict[str, Any]:
+def _middle_json(row: LayerRow) -> dict[str, Any]:
+    """The part of a layer's object that depends on its shapes, window and counts only."""
     window = row.window
     return {
-        "index": row.index,
-        "line": row.line,
-        "label": row.label,
-        "kind": row.kind,
         "input_shape": shape_json(row.input_shape),
         "output_shape": shape_json(row.output_shape),
         "kernel": _ints(window.kernel) if window else None,
@@ -65,6 +62,17 @@ def layer_json(row: LayerRow) -> dict[str, Any]:
         "macs": to_json(row.macs),
         "flops": to_json(row.flops),
         "activations": to_json(row.activations),
+    }
+
+
+def layer_json(row: LayerRow) -> dict[str, Any]:
+    """One layer's JSON object (``summary --json`` writes one per executed layer)."""
+    return {
+        "index": row.index,
+        "line": row.line,
+        "label": row.label,
+        "kind": row.kind,
+        **_middle_json(row),
         "receptive_field": row_field_json(row),
         "warnings": [describe(w) for w in row.warnings],
         # the groups the layer runs in, outermost first (block names, repetition indices)
@@ -72,17 +80,95 @@ def layer_json(row: LayerRow) -> dict[str, Any]:
     }
 
 
-def summary_json(report: Report) -> dict[str, Any]:
+class EncodedLayer(str):
+    """A layer's object already encoded: exactly ``json.dumps(layer_json(row))``. :func:`dumps`
+    writes it as it is; it is only for writing (``summary_json(report, encoded=True)``)."""
+
+    __slots__ = ()
+
+
+_string = json.encoder.encode_basestring_ascii  # json.dumps's own (ensure_ascii) string encoder
+
+
+def _int_list(values: tuple[Dim, ...]) -> str | None:
+    """``json.dumps(list(values))`` for plain ints, faster; None for symbolic values."""
+    for v in values:
+        if type(v) is not int:
+            return None
+    return "[" + ", ".join(map(str, values)) + "]"
+
+
+class _Encoder:
+    """Encodes the layers of one document without building their objects. A network repeats
+    itself (the same statement on the same input gives the same shapes, window and counts; a ReLU
+    keeps its input's field), so each part is encoded once, keyed by the identity of the objects
+    it comes from (the report holds them for the whole call) and, for the counts, their values."""
+
+    def __init__(self) -> None:
+        self.middles: dict[tuple[object, ...], str] = {}
+        self.fields: dict[tuple[int, bool], str] = {}
+        self.blocks: dict[int, str] = {}
+        self.kinds: dict[str, str] = {}
+
+    def field(self, row: LayerRow) -> str:
+        state = row.receptive_field
+        if not isinstance(state, Field):
+            return "null"
+        size, jump, padding = _int_list(state.size), _int_list(state.jump), _int_list(state.padding)
+        if size is None or jump is None or padding is None:
+            return json.dumps(row_field_json(row))
+        context = "true" if GLOBAL_CONTEXT in row.field_notes else "false"
+        return f'{{"size": {size}, "jump": {jump}, "effective_padding": {padding}, "global_context": {context}}}'
+
+    def layer(self, row: LayerRow) -> EncodedLayer:
+        key = (
+            id(row.input_shape),
+            id(row.output_shape),
+            id(row.window),
+            row.trainable_params,
+            row.non_trainable_params,
+            row.macs,
+            row.activations,
+        )
+        middle = self.middles.get(key)
+        if middle is None:
+            middle = self.middles[key] = json.dumps(_middle_json(row))[1:-1]
+        field_key = (id(row.receptive_field), GLOBAL_CONTEXT in row.field_notes if row.field_notes else False)
+        field = self.fields.get(field_key)
+        if field is None:
+            field = self.fields[field_key] = self.field(row)
+        block = self.blocks.get(id(row.block))
+        if block is None:
+            block = self.blocks[id(row.block)] = json.dumps(list(row.block))
+        kind = self.kinds.get(row.kind)
+        if kind is None:
+            kind = self.kinds[row.kind] = _string(row.kind)
+        label = "null" if row.label is None else _string(row.label)
+        warnings = json.dumps([describe(w) for w in row.warnings]) if row.warnings else "[]"
+        return EncodedLayer(
+            f'{{"index": {row.index}, "line": {row.line}, "label": {label}, "kind": {kind}, {middle}, '
+            f'"receptive_field": {field}, "warnings": {warnings}, "block": {block}}}'
+        )
+
+
+def summary_json(report: Report, *, encoded: bool = False) -> dict[str, Any]:
+    """The summary document. With ``encoded`` its layers are :class:`EncodedLayer` strings, for
+    :func:`dumps` only (the CLI's ``--json``: a 100,000-layer file never builds 100,000 objects)."""
     with paused_gc():
-        return _summary_json(report)
+        return _summary_json(report, encoded)
 
 
-def _summary_json(report: Report) -> dict[str, Any]:
+def _summary_json(report: Report, encoded: bool) -> dict[str, Any]:
     totals = report.totals
+    if encoded:
+        encoder = _Encoder()
+        layers: list[Any] = [encoder.layer(row) for row in report.rows]
+    else:
+        layers = [layer_json(row) for row in report.rows]
     return {
         "schema": SUMMARY_SCHEMA,
         "input": shape_json(report.input_shape),
-        "layers": [layer_json(row) for row in report.rows],
+        "layers": layers,
         "totals": {
             "trainable_params": to_json(totals.trainable_params),
             "non_trainable_params": to_json(totals.non_trainable_params),
@@ -136,6 +222,10 @@ def receptive_json(report: Report) -> dict[str, Any]:
     }
 
 
+def _encoded(row: Any) -> str:
+    return row if type(row) is EncodedLayer else json.dumps(row)
+
+
 def dumps_models(document: dict[str, Any]) -> str:
     """Like :func:`dumps`, one model per line."""
     return dumps(document, rows_key="models")
@@ -150,7 +240,7 @@ def dumps(document: dict[str, Any], rows_key: str = "layers") -> str:
     parts = []
     for key, value in document.items():
         if key == rows_key and value:
-            rows = ",\n    ".join(json.dumps(row) for row in value)
+            rows = ",\n    ".join(_encoded(row) for row in value)
             parts.append(f'  "{rows_key}": [\n    {rows}\n  ]')
         else:
             parts.append(f"  {json.dumps(key)}: {json.dumps(value)}")

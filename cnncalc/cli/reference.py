@@ -25,7 +25,7 @@ DimsOpt = Annotated[int, typer.Option("--dims", min=1, max=3, help="spatial dims
 MaxWorkOpt = Annotated[
     Optional[str],
     typer.Option(
-        "--max-work", metavar="N", help="refuse past N cell operations (default 1e8; cells x window x channels)"
+        "--max-work", metavar="N", help="refuse past N cell operations (default 1e7; cells x window x channels)"
     ),
 ]
 

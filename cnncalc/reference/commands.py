@@ -370,6 +370,9 @@ def run_deconv(
     )
     if any(op >= max(s, d) for op, s, d in zip(extra, strides, dilations, strict=True)):
         raise UsageError("--output-padding must be smaller than the stride or the dilation (as PyTorch requires)")
+    full = [(i - 1) * s + d * (k - 1) + 1 for i, s, d, k in zip(x.spatial, strides, dilations, kernel, strict=True)]
+    if any(f - p0 - p1 + op < 1 for f, (p0, p1), op in zip(full, pads, extra, strict=True)):
+        raise ShapeError("the padding removes the whole transposed-convolution output", hint="use less padding")
     check_work(REFERENCE.unit, deconv_work(x, kernel, len(weight), strides, pads, dilations, extra), max_work)
     transposed = [
         [[weight[k][c][t] for t in range(len(weight[k][c]))] for k in range(len(weight))] for c in range(x.channels)

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any, BinaryIO
 
 from cnncalc.arch.source import decode
-from cnncalc.course.numbers import NumberError, is_fraction, parse_exact
+from cnncalc.course.numbers import NumberError, is_fraction, parse_exact, quote
 from cnncalc.errors import ArchError, Location, UsageError
 from cnncalc.limits import MAX_SOURCE_BYTES, LimitError, format_amount
 from cnncalc.reference.tensor import nested_shape
@@ -44,7 +44,7 @@ def read_text(value: str, option: str) -> tuple[str, str]:
         with open(value, "rb") as handle:
             data = read_bounded(handle, value)
     except OSError as error:
-        raise UsageError(f"{option}: cannot read {value!r}: {error.strerror}") from None
+        raise UsageError(f"{option}: cannot read {quote(value)}: {error.strerror}") from None
     return decode(data, value), value
 
 

@@ -82,19 +82,133 @@ def ceil_div(a: Dim, b: Dim) -> Dim:
     return -floor_div(-a, b)
 
 
+def _bound(value: Dim, upper: bool) -> Dim | None:
+    """A lower (or upper) bound of ``value`` with its outermost floors and ceilings relaxed linearly:
+    ``u - 1 < floor(u) <= u`` and ``u <= ceiling(u) < u + 1``; None for anything else
+    (Max, Min, products of sizes). Symbols and inner floors stay: the caller hopes they cancel."""
+    import sympy
+
+    if isinstance(value, int) or value.is_number or value.is_Symbol:
+        return value
+    if value.is_Add:
+        parts = [_bound(term, upper) for term in value.args]
+        return None if any(p is None for p in parts) else sympy.Add(*parts)
+    if value.is_Mul:
+        coefficient, rest = value.as_coeff_Mul()
+        if rest.is_Mul or coefficient == 1:  # a product of sizes: not linear
+            return None
+        inner = _bound(rest, upper if coefficient > 0 else not upper)
+        return None if inner is None else coefficient * inner
+    if isinstance(value, (sympy.floor, sympy.ceiling)):
+        # the argument is kept whole (its own floors are atoms): the same atom then cancels in
+        # ceil(u) - floor(u) instead of being relaxed in opposite directions
+        inner = value.args[0]
+        if isinstance(value, sympy.floor):
+            return inner if upper else inner - 1
+        return inner + 1 if upper else inner
+    return None
+
+
+def _as_floor(value: Dim) -> tuple[Dim, int] | None:
+    """``value`` as ``floor(u) + c`` with no floor left directly inside ``u`` (None when it is not
+    one floor or ceiling plus an integer). For an integer ``p`` and a positive integer ``d``,
+    ``ceiling(p/d) = floor((p + d - 1)/d)`` and ``floor((floor(y) + k)/d) = floor((y + k)/d)``."""
+    import sympy
+
+    constant, terms = sympy.sympify(value).as_coeff_add()
+    if len(terms) != 1 or not constant.is_Integer:
+        return None
+    term = terms[0]
+    if term.is_Mul and term.args[0] == -1 and len(term.args) == 2 and isinstance(term.args[1], sympy.floor):
+        term = sympy.ceiling(-term.args[1].args[0], evaluate=False)  # -floor(-x) is ceiling(x)
+    if not isinstance(term, (sympy.floor, sympy.ceiling)):
+        return None
+    inner = term.args[0]
+    if isinstance(term, sympy.ceiling):
+        numerator, denominator = sympy.together(inner).as_numer_denom()
+        if not (denominator.is_Integer and denominator > 0 and numerator.is_integer):
+            return None
+        inner = (numerator + denominator - 1) / denominator
+    for _ in range(64):
+        numerator, denominator = sympy.together(inner).as_numer_denom()
+        k, parts = numerator.as_coeff_add()
+        if not (denominator.is_Integer and denominator > 0 and k.is_Integer and len(parts) == 1):
+            break
+        nested = _as_floor(parts[0])
+        if nested is None:
+            break
+        inner = (nested[0] + nested[1] + k) / denominator
+    return inner, int(constant)
+
+
+def _floor_sign(a: Dim, b: Dim) -> int | None:
+    """The sign of ``a - b`` for ``a = floor(u) + c1`` and ``b = floor(v) + c2`` with ``u - v`` a number:
+    ``floor(u) - floor(v)`` is ``floor(u - v)`` or one more."""
+    import sympy
+
+    first, second = _as_floor(a), _as_floor(b)
+    if first is None or second is None:
+        return None
+    gap = sympy.expand(first[0] - second[0])
+    if not gap.is_number:
+        return None
+    low = int(sympy.floor(gap)) + first[1] - second[1]
+    if low >= 0:
+        return 1
+    if low + 1 <= 0:
+        return -1
+    return None
+
+
+def sign_of(value: Dim) -> int | None:
+    """1 when ``value >= 0`` for every value of its symbols, -1 when ``<= 0``, else None (unknown).
+
+    sympy cannot decide ``-N - 2*floor(-N/2) + 1 >= 0`` (the total of 'same' padding); relaxing
+    the floors linearly makes the symbols cancel and leaves a number, which decides it."""
+    concrete = as_int(value)
+    if concrete is not None:
+        return 1 if concrete >= 0 else -1
+    import sympy
+
+    lower = _bound(value, upper=False)
+    if lower is not None:
+        lower = sympy.expand(lower)
+        if lower.is_number and lower >= 0:
+            return 1
+    higher = _bound(value, upper=True)
+    if higher is not None:
+        higher = sympy.expand(higher)
+        if higher.is_number and higher <= 0:
+            return -1
+    return None
+
+
 def maximum(a: Dim, b: Dim) -> Dim:
+    """max(a, b); symbolic: the larger one when the bound of their difference decides it (no Max
+    nested into every later size), else sympy's Max."""
     if isinstance(a, int) and isinstance(b, int):
         return max(a, b)
     import sympy
 
+    decided = sign_of(a - b)
+    if decided is None:
+        decided = _floor_sign(a, b)
+    if decided is not None:
+        return normalize(a if decided > 0 else b)
     return normalize(sympy.Max(a, b))
 
 
 def minimum(a: Dim, b: Dim) -> Dim:
+    """min(a, b), decided like :func:`maximum` where the bounds allow."""
     if isinstance(a, int) and isinstance(b, int):
         return min(a, b)
     import sympy
 
+    decided = sign_of(a - b)
+    if decided is None:
+        decided = _floor_sign(a, b)
+    if decided is not None:
+        return normalize(b if decided > 0 else a)
     return normalize(sympy.Min(a, b))
 
 

@@ -27,5 +27,5 @@ class Progression:
 
 
 def parameter_name(name: str) -> str:
-    """The fresh symbol ``k`` of a progression for the input symbol ``name``."""
-    return f"k_{name}"
+    """The fresh symbol ``k`` of a progression for the input symbol ``name`` (``k·N``)."""
+    return f"k·{name}"  # "·" never occurs in an input symbol (ASCII identifiers): no user name can collide

@@ -20,7 +20,7 @@ from cnncalc.dims import as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.common import dim_name
-from cnncalc.limits import SIZES, check_work
+from cnncalc.limits import MAX_DIGITS, SIZES, check_work
 from cnncalc.model import Arch, Shape
 from cnncalc.receptive import window_field
 
@@ -44,7 +44,9 @@ class SizeCheck:
 def parse_range(text: str) -> range:
     """``200:256`` (both ends included) or ``200:256:8``."""
     parts = text.strip().split(":")
-    if len(parts) not in (2, 3) or not all(p.strip().isdigit() and p.strip().isascii() for p in parts):
+    if len(parts) not in (2, 3) or not all(
+        p.strip().isdigit() and p.strip().isascii() and len(p.strip()) <= MAX_DIGITS for p in parts
+    ):
         raise UsageError(f"--range {text!r}: expected FIRST:LAST or FIRST:LAST:STEP", hint="e.g. --range 200:256")
     first, last, *rest = (int(p) for p in parts)
     step = rest[0] if rest else 1

@@ -102,6 +102,18 @@ def _run(spec: LayerSpec, row: LayerRow, x: Tensor, operands: list[Tensor]) -> T
     return run(layer, x, operands)
 
 
+def _beyond_half_window(row: LayerRow) -> bool:
+    """A max pooling with padding over half its window: PyTorch's MaxPool refuses it, and cnncalc
+    (like its PyTorch export) runs it as ``F.pad(x, value=-inf)`` then the pooling, so a window of
+    pure padding gives -inf."""
+    window = row.window
+    if window is None or row.kind != "maxpool":
+        return False
+    return any(
+        2 * (as_int(side) or 0) > span for pair, span in zip(window.padding, window.span, strict=False) for side in pair
+    )
+
+
 def _keeps_exact(row: LayerRow, ceil: bool) -> bool:
     """A windowed layer leaves the field without holes or unreachable rows."""
     window = row.window
@@ -123,7 +135,7 @@ def _keeps_exact(row: LayerRow, ceil: bool) -> bool:
 
 def _field_text(field: object) -> str:
     if isinstance(field, Field):
-        return "x".join(map(str, field.size)) + f" /{'x'.join(map(str, field.jump))}"
+        return "×".join(map(str, field.size)) + f" /{'×'.join(map(str, field.jump))}"
     return "global" if field == "global" else "n/a"
 
 
@@ -216,6 +228,8 @@ def _run_impulse(
         exact, trusted = _propagate(row, first, operands, spec.ceil)
         field = row.receptive_field if isinstance(row.receptive_field, Field) else None
         checks[row.index].append(_check_field(row, out, spatial, impulse, exact, trusted))
+        if _beyond_half_window(row):  # its -inf windows of pure padding hide, downstream, what the impulse reaches
+            return _Value(out, False, False, field)
         return _Value(out, exact, trusted, field)
 
     walk(
@@ -251,7 +265,10 @@ def _check_field(
     if not isinstance(field, Field) or not trusted or not spatial:
         return "n/a"
     padding = _numeric(field.padding, "effective padding")
-    nonzero = [i for i in range(size_of(out.spatial)) if any(plane[i] != 0 for plane in out.data)]
+    # -inf is a window of pure padding (see _beyond_half_window): it depends on no input position
+    nonzero = [
+        i for i in range(size_of(out.spatial)) if any(plane[i] != 0 and plane[i] != -math.inf for plane in out.data)
+    ]
     strides = [size_of(out.spatial[a + 1 :]) for a in range(len(out.spatial))]
     for axis, size in enumerate(out.spatial):
         r, j, pad, p = field.size[axis], field.jump[axis], padding[axis], impulse[axis]

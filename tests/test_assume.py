@@ -60,7 +60,7 @@ def test_explain_and_receptive_field_take_assumptions(run_cli: Callable[..., Any
     path = tmp_path / "net.arch"
     path.write_text("input NxNx3\nconv K=8 F=3 S=2 P=1\nmaxpool F=2\n", encoding="utf-8")
     text = run_cli("explain", str(path), "--assume", "N % 4 == 0").stdout
-    assert "NxNx3 -> N/2 x N/2 x 8" in text
+    assert "N×N×3 -> N/2 × N/2 × 8" in text
     assert "= floor((N + 1 + 1 - 2 - 1)/2) + 1 = N/2" in text
     field = run_cli("receptive-field", str(path), "--assume", "N % 4 == 0", "--json")
     assert json.loads(field.stdout)["layers"][-1]["output_shape"] == ["N/4", "N/4", 8]
@@ -96,3 +96,49 @@ def test_assumed_results_agree_with_numbers(modulus: int, residue: int, lower: i
                 assert (a if isinstance(a, int) else int(a.subs(n, size))) == b
         macs = report.totals.macs
         assert (macs if isinstance(macs, int) else int(macs.subs(n, size))) == numeric.totals.macs
+
+
+def test_a_user_symbol_named_like_a_parameter_never_merges_with_it(run_cli: Callable[..., Any], tmp_path: Any) -> None:
+    """``N % 2 == 0`` puts a fresh parameter in place of N; an input dim the user named ``k_N`` stays its own."""
+    path = tmp_path / "kn.arch"
+    path.write_text("input Nxk_Nx3\nconv K=4 F=2 S=2\n")
+    result = run_cli("summary", str(path), "--assume", "N % 2 == 0")
+    assert "floor(k_N/2)" in result.stdout and "N/2" in result.stdout
+    both = run_cli("summary", str(path), "--assume", "N % 2 == 0", "--assume", "k_N % 4 == 0").stdout
+    assert "N/2 × k_N/2 × 4" in both
+
+
+@pytest.mark.parametrize(("kernel", "stride", "padding"), [(2, 2, 1), (3, 3, 1), (4, 3, 2), (3, 2, 1), (2, 2, 0)])
+def test_six_ceil_mode_pools_stay_one_floor_and_match_pytorch(kernel: int, stride: int, padding: int) -> None:
+    """Nested floors, ceilings and Mins of ceil-mode pooling collapse into one floor (so a tower of
+    them stays small) and the formula gives PyTorch's size at every N PyTorch accepts."""
+    import sympy
+
+    torch = pytest.importorskip("torch")
+    text = "input Nx1\n" + f"maxpool F={kernel} S={stride} P={padding} ceil\n" * 6
+    out = analyze(load_text(text)).totals.output_shape.spatial[0]
+    assert sympy.count_ops(out) < 12, out
+    n = symbol("N")
+    for size in range(1, 260):
+        x = torch.zeros(1, 1, size)
+        try:
+            for _ in range(6):
+                x = torch.nn.functional.max_pool1d(x, kernel, stride, padding, ceil_mode=True)
+        except RuntimeError:
+            continue
+        assert int(sympy.sympify(out).subs(n, size)) == x.shape[-1], size
+
+
+def test_a_tower_of_same_convolutions_is_ceil_n_over_32() -> None:
+    """TensorFlow's SAME gives ceil(I/S) per layer, so five stride-2 layers give ceil(N/32) (one ceiling)."""
+    import sympy
+
+    out = analyze(load_text("input NxNx3\nrepeat 5 { conv K=8 F=3 S=2 P=same }\n")).totals.output_shape
+    n = symbol("N")
+    assert out.spatial[0] in (sympy.ceiling(n / 32), -sympy.floor(-n / 32))  # the same value, two spellings
+
+
+def load_text(text: str) -> Any:
+    from cnncalc.arch.reader import parse
+
+    return parse(text, "tower.arch")

@@ -96,3 +96,27 @@ def test_an_off_centre_crop_is_not_exact(run_cli: Callable[..., Any]) -> None:
     document = json.loads(result.stdout)
     problems = document["sizes"][0]["problems"]
     assert problems == ["line 4 (crop): the crop to 'z' on L is off-centre (0, 1)"]
+
+
+def test_sizes_refuses_a_range_past_its_budget(run_cli: Callable[..., Any]) -> None:
+    result = run_cli("sizes", "zoo:resnet152", "--range", "1:100000")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: this needs 5.7e7 layer evaluations, over the limit of 200000")
+    assert "--max-work" in result.stderr
+    assert run_cli("sizes", "zoo:lenet5", "--range", "32:33", "--max-work", "10").exit_code == 1
+    assert run_cli("sizes", "zoo:lenet5", "--range", "32:33", "--max-work", "1e3").exit_code == 0
+
+
+def test_solve_and_sizes_agree_and_solve_says_what_it_searched(run_cli: Callable[..., Any]) -> None:
+    """VGG-16's classifier gives 1000 for every N >= 32; the exact sizes are the multiples of
+    224 (five stride-2 pools, then a 7x7 adaptive pool with equal windows): both commands say so."""
+    sizes = json.loads(run_cli("sizes", "zoo:vgg16", "--range", "222:226", "--json").stdout)
+    assert sizes["exact"] == [224]
+    solved = run_cli("solve", "zoo:vgg16", "--input", "?", "--output", "1000", "--json", "--max-work", "20000")
+    answer = json.loads(solved.stdout)["unknowns"]["N"]
+    searched = answer["exact_searched"]
+    assert searched["first"] == 32 and searched["last"] == 32 + 20000 // 39 - 1  # 39 layers per size
+    assert answer["exact"] == [224, 448]
+    text = run_cli("solve", "zoo:vgg16", "--input", "?", "--output", "1000", "--max-work", "20000").stdout
+    assert "224, 448 (searched N = 32..543 only)" in text
+    assert "raise --max-work" in text

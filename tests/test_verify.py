@@ -8,6 +8,7 @@ nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,34 @@ def test_cli_exit_codes_and_json(run_cli: Callable[..., Any], tmp_path: Path, mo
     bad = run_cli("verify", str(ROOT / "examples" / "lenet5.arch"))
     assert bad.exit_code == 3
     assert "DISAGREE" in bad.stdout
+
+
+def test_max_pooling_padding_over_half_the_window_is_run_as_pytorch_with_f_pad() -> None:
+    """PyTorch's max pooling refuses padding over half the window (run here); cnncalc runs such a layer
+    as its PyTorch export does, F.pad with -inf then the pooling: the shapes agree with torch's, a
+    window of pure padding (-inf) depends on no input, and the layers after it are not field-checked."""
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    x = torch.zeros(1, 1, 6, 6)
+    with pytest.raises(RuntimeError, match="pad should be at most half"):
+        functional.max_pool2d(x, kernel_size=1, stride=1, padding=1)
+    padded = functional.max_pool2d(functional.pad(x, (1, 1, 1, 1), value=float("-inf")), kernel_size=1, stride=1)
+    after = functional.conv2d(padded, torch.ones(1, 1, 3, 3))
+    report = verify(parse("input 6x6x1\nmaxpool F=1 S=1 P=1\nconv K=1 F=3\n"))
+    assert report.ok, report.rows
+    assert [row.measured for row in report.rows] == [tuple(padded.shape[2:]), tuple(after.shape[2:])]
+    assert [row.field_check for row in report.rows] == ["exact", "n/a"]
+
+
+def test_verify_refuses_a_reference_run_past_its_budget() -> None:
+    from cnncalc.limits import LimitError
+
+    arch = load("zoo:lenet5", "30000x30000x1")
+    with pytest.raises(LimitError) as caught:
+        verify(arch)
+    # at least the first conv's 3 impulses x 29996^2 outputs x 25 taps = 6.7e10 cell operations
+    assert re.match(r"error: this needs (\d\.\d)e(\d+) cell operations", caught.value.render())
+    assert "over the limit of 3e7 (hint: raise it with --max-work" in caught.value.render()
+    small = load("zoo:lenet5")
+    with pytest.raises(LimitError):
+        verify(small, max_work=1000)

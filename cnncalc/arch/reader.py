@@ -34,6 +34,8 @@ class _Block:
     labels: set[str] = field(default_factory=set)
     #: a named ``block``: shares the labels of the enclosing scope
     name: str | None = None
+    #: how many times a layer written here runs: the product of this and every enclosing count
+    factor: int = 1
 
 
 #: an opened block still waiting for its ``{``: line, column, repeat count, block name
@@ -77,6 +79,8 @@ class _Parser:
         # A line identical to an earlier one (generated files, copy-pasted blocks) is the
         # same statement at the same columns: it is tokenized and validated once.
         self.parsed: dict[str, tuple[dict[str, Any], int]] = {}
+        #: layers executed so far, repeats unrolled (counted, never unrolled): checked at every layer
+        self.executed = 0
 
     def run(self, text: str) -> Arch:
         if text.startswith("\ufeff"):
@@ -115,10 +119,11 @@ class _Parser:
                     raise self._where(number, token.column).error(f"repeat blocks nest deeper than {MAX_DEPTH}")
                 line, column, count, name = self.pending
                 enclosing = self.stack[-1].labels
+                factor = self.stack[-1].factor * count
                 self.stack.append(
-                    _Block(line=line, column=column, count=count, name=name)
+                    _Block(line=line, column=column, count=count, name=name, factor=factor)
                     if name is None
-                    else _Block(line=line, column=column, count=count, name=name, labels=enclosing)
+                    else _Block(line=line, column=column, count=count, name=name, labels=enclosing, factor=factor)
                 )
                 self.pending = None
             elif token.text == "}":
@@ -204,6 +209,13 @@ class _Parser:
 
     def _append(self, layer: LayerSpec, line: int, column: int) -> None:
         block = self.stack[-1]
+        self.executed += block.factor
+        if self.executed > MAX_LAYERS:
+            raise self._where(line, column).error(
+                f"with this layer the architecture unrolls to more than {MAX_LAYERS:,} layers, "
+                "the most cnncalc handles",
+                hint="the limit is fixed; check the repeat counts",
+            )
         if layer.label is not None:
             if layer.label in block.labels:
                 raise self._where(line, column).error(

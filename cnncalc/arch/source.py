@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from typing import BinaryIO
 
 from cnncalc.arch.reader import parse, parse_dims
 from cnncalc.arch.values import Where
 from cnncalc.errors import ArchError, Location, UsageError
+from cnncalc.limits import MAX_SOURCE_BYTES, LimitError
 from cnncalc.model import Arch
 
 
@@ -36,17 +38,42 @@ def parse_text(text: str, source: str) -> Arch:
     return parse(text, source)
 
 
+#: bytes read at a time from a file or stdin
+CHUNK = 2**20
+
+
+def read_bounded(handle: BinaryIO, source: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """Everything in ``handle``, read in chunks; past ``limit`` bytes it stops (``/dev/zero`` ends)."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = handle.read(min(CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise LimitError(
+                f"'{source}' holds more than {limit:,} bytes, the most an architecture may have",
+                hint="the limit is fixed; an architecture's text is far smaller: is this the right file?",
+            )
+
+
 def read_source(path: str) -> tuple[str, str]:
-    """The text behind a path, and the name errors should use for it."""
+    """The text behind a path, and the name errors should use for it (at most
+    :data:`~cnncalc.limits.MAX_SOURCE_BYTES` bytes are read)."""
     if path == "-":
-        return decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+        try:
+            return decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>"), "<stdin>"
+        except (OSError, ValueError, AttributeError):  # a closed or missing stdin
+            raise UsageError("cannot read stdin", hint="pipe the architecture in, or give a file") from None
     if path.startswith("zoo:"):
         from cnncalc.zoo import zoo_text
 
         return zoo_text(path[4:]), path
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = read_bounded(handle, path)
     except OSError as error:
         raise UsageError(f"cannot read '{path}': {error.strerror}") from None
     return decode(data, path), path

@@ -103,7 +103,7 @@ def read_label(text: str, where: Where) -> str:
 
 
 def read_rate(text: str, where: Where) -> Fraction:
-    if not _DECIMAL.match(text):
+    if len(text) > _MAX_DECIMAL or not _DECIMAL.match(text):
         raise where.error(f"rate must be a decimal number like 0.5, got '{text}'")
     rate = Fraction(text)
     if rate >= 1:

@@ -61,7 +61,9 @@ def layer_solution_json(solution: LayerSolution) -> dict[str, Any]:
 
 
 def arch_solution_fields(result: ArchSolution) -> list[tuple[str, str]]:
-    fields = [("output", "x".join(dim_text(d) for d in result.output.as_list()))]
+    shown = [dim_text(d) for d in result.output.as_list()]
+    spaced = not all(part.isdigit() for part in shown)  # 'H/32 × W/32 × 512', as the tables write it
+    fields = [("output", (" × " if spaced else "×").join(shown))]
     for answer in result.answers:
         fields.append((answer.name, answer.answer()))
         if answer.checked is None or answer.interval is None or len(result.answers) != 1:
@@ -69,9 +71,9 @@ def arch_solution_fields(result: ArchSolution) -> list[tuple[str, str]]:
         whole = answer.interval.last is not None and answer.checked[1] == answer.interval.last
         searched = f"{answer.name} = {answer.checked[0]}..{answer.checked[1]}" + ("" if whole else " only")
         if answer.exact:
-            shown = ", ".join(map(str, answer.exact[:MAX_LISTED]))
+            listed = ", ".join(map(str, answer.exact[:MAX_LISTED]))
             more = ", ..." if len(answer.exact) > MAX_LISTED else ""
-            fields.append((f"exact {answer.name}", f"{shown}{more} (searched {searched})"))
+            fields.append((f"exact {answer.name}", f"{listed}{more} (searched {searched})"))
         else:
             fields.append((f"exact {answer.name}", f"none in {searched}: every one drops rows somewhere"))
         if not whole:

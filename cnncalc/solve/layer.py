@@ -16,7 +16,8 @@ from cnncalc.formula import Line, Math, letter, number, plus, times
 from cnncalc.geometry import effective_kernel, output_padding_fits, pool_output_size, transposed_output_size
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.worked_lines import ONE, SizeMode, size_formula
-from cnncalc.solve.search import Interval, first_at_least, monotone_solve
+from cnncalc.limits import MAX_DIGITS
+from cnncalc.solve.search import Interval, ceiling_for, first_at_least, monotone_solve
 
 LayerFamily = Literal["conv", "pool", "deconv"]
 VARIABLES = ("I", "O", "F", "S", "P", "Ps", "Pe", "D", "OP")
@@ -140,6 +141,7 @@ def solve_layer(problem: LayerProblem) -> LayerSolution:
     target = problem.O
     assert target is not None
     increasing, low, high, saturation = _direction(problem, name)
+    known = [v for v in (problem.I, problem.F, problem.S, problem.Ps, problem.Pe, problem.D, problem.OP) if v]
     interval = monotone_solve(
         lambda v: problem.with_value(v).output(),
         target,
@@ -147,6 +149,7 @@ def solve_layer(problem: LayerProblem) -> LayerSolution:
         increasing=increasing,
         high=high,
         saturation=saturation,
+        ceiling=ceiling_for(target, known),
     )
     limit = high if high is not None else saturation
     reason = "" if interval is not None else _why_none(problem, name, low, limit, increasing, target)
@@ -177,7 +180,8 @@ def _why_none(problem: LayerProblem, name: str, low: int, limit: int | None, inc
     def h(x: int) -> int:
         return out(x) if increasing else -out(x)
 
-    crossing = first_at_least(h, target if increasing else -target, low, limit)
+    known = [v for v in (problem.I, problem.F, problem.S, problem.Ps, problem.Pe, problem.D, problem.OP) if v]
+    crossing = first_at_least(h, target if increasing else -target, low, limit, ceiling=ceiling_for(target, known))
     if crossing is None:
         assert limit is not None
         return f"{name} stops at {limit}, which gives {shown(limit)}"
@@ -263,7 +267,11 @@ def _read(option: str, text: str | None, *, minimum: int, default: int | None) -
     if value == "?":
         return None
     if not value.isdigit() or not value.isascii():
-        raise UsageError(f"{option} {text!r}: expected a whole number or ?", hint="one dim at a time, e.g. --kernel 3")
+        raise UsageError(
+            f"{option} {text[:40]!r}: expected a whole number or ?", hint="one dim at a time, e.g. --kernel 3"
+        )
+    if len(value) > MAX_DIGITS:
+        raise UsageError(f"{option}: {len(value):,} digits; cnncalc accepts at most {MAX_DIGITS:,}")
     number_ = int(value)
     if number_ < minimum:
         raise UsageError(f"{option} {text!r}: must be at least {minimum}")

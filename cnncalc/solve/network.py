@@ -17,9 +17,9 @@ from cnncalc.dims import Dim, as_int
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.formula import Line, letter
 from cnncalc.layers.common import dim_name
-from cnncalc.limits import SOLVE
+from cnncalc.limits import MAX_DIGITS, SOLVE
 from cnncalc.model import Arch, Shape
-from cnncalc.solve.search import Interval, first_at_least, monotone_solve
+from cnncalc.solve.search import MAX_MAGNITUDE, Interval, first_at_least, monotone_solve
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,9 @@ _FAR = 2**20
 def parse_target(text: str) -> tuple[int | None, ...] | int:
     """``7x7x512`` (``?`` for any), or one number ``7`` for every spatial dim (returned as int)."""
     parts = text.strip().split("x")
-    if len(parts) == 1 and parts[0].isdigit():
+    if any(len(part) > MAX_DIGITS for part in parts):
+        raise UsageError(f"--output: a size has more than {MAX_DIGITS:,} digits, the most cnncalc accepts")
+    if len(parts) == 1 and parts[0].isdigit() and parts[0].isascii():
         return int(parts[0])
     values: list[int | None] = []
     for part in parts:
@@ -211,7 +213,7 @@ def _solve_symbol(
     for axis in axes:
         want = target[axis]
         assert want is not None and interval is not None
-        part = monotone_solve(dim_at(axis), want, low=1, increasing=True)
+        part = monotone_solve(dim_at(axis), want, low=1, increasing=True, ceiling=_ceiling(want))
         if part is None:
             interval, reason = None, _why_none_arch(dim_at(axis), want, name, progression, axis)
             break
@@ -261,6 +263,12 @@ def _solve_symbol(
     return SymbolAnswer(name, mapped, listed, "", formulas, tuple(exact), tuple(lines), checked)
 
 
+def _ceiling(want: int) -> int:
+    """Where the search for an input size giving ``want`` stops: ``2^256 (want + 2)``, past the input
+    of any network whose strides multiply to less than 2^256."""
+    return MAX_MAGNITUDE * (want + 2)
+
+
 def _intersect(a: Interval, b: Interval) -> Interval | None:
     """Both intervals at once (step 1: they count parameter values)."""
     first = max(a.first, b.first)
@@ -280,7 +288,7 @@ def _why_none_arch(score: Callable[[int], int], want: int, name: str, progressio
     first = score(1)
     if first > want:
         return f"already the smallest {name} = {progression.value(1)} gives {first} on output dim {axis + 1}"
-    crossing = first_at_least(score, want, 1, None)
+    crossing = first_at_least(score, want, 1, None, ceiling=_ceiling(want))
     assert crossing is not None and crossing > 1
     below, above = crossing - 1, crossing
     return (

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from cnncalc.errors import UsageError
 
-#: a search that has not bracketed its answer by this magnitude gives up with an error
+#: the least magnitude a search reaches before it gives up (callers pass a larger ceiling that
+#: provably lies past every solution of their problem; see :func:`ceiling_for`)
 MAX_MAGNITUDE = 2**256
 #: solutions listed one by one up to this many; longer intervals are shown as a range
 MAX_LISTED = 20
@@ -64,6 +65,7 @@ def monotone_solve(
     increasing: bool,
     high: int | None = None,
     saturation: int | None = None,
+    ceiling: int = MAX_MAGNITUDE,
 ) -> Interval | None:
     """All ``x >= low`` (and ``<= high``) with ``score(x) == target``, for a monotone ``score``.
 
@@ -75,10 +77,10 @@ def monotone_solve(
 
     goal = target if increasing else -target
     limit = high if high is not None else saturation
-    first = first_at_least(h, goal, low, limit)
+    first = first_at_least(h, goal, low, limit, ceiling=ceiling)
     if first is None or h(first) != goal:
         return None
-    after = first_at_least(h, goal + 1, first, limit)
+    after = first_at_least(h, goal + 1, first, limit, ceiling=ceiling)
     if after is not None:
         return Interval(first, after - 1)
     if high is not None:
@@ -86,8 +88,21 @@ def monotone_solve(
     return Interval(first, None)  # saturated at the goal: constant from here on
 
 
-def first_at_least(h: Callable[[int], int], goal: int, low: int, limit: int | None) -> int | None:
-    """The least ``x`` in ``[low, limit]`` with ``h(x) >= goal`` (``h`` non-decreasing), or None."""
+def ceiling_for(target: int, known: list[int]) -> int:
+    """A magnitude past every solution of one layer's size equation: the output grows by at least
+    one every ``S`` (or ``D``, or ``I - 1``) steps of an increasing unknown, so the unknown needs at
+    most about ``(target + P + D*F) * S``; ``2^64 (target + 2) (2 + sum of the known values)^2`` is
+    far beyond that, and never below :data:`MAX_MAGNITUDE`."""
+    return max(MAX_MAGNITUDE, 2**64 * (target + 2) * (2 + sum(known)) ** 2)
+
+
+def first_at_least(
+    h: Callable[[int], int], goal: int, low: int, limit: int | None, *, ceiling: int = MAX_MAGNITUDE
+) -> int | None:
+    """The least ``x`` in ``[low, limit]`` with ``h(x) >= goal`` (``h`` non-decreasing), or None.
+
+    The exponential search doubles its step; past ``ceiling`` it stops and says so (the
+    callers' ceilings lie beyond every solution, so this means the output is bounded)."""
     if h(low) >= goal:
         return low
     below, step = low, 1
@@ -95,9 +110,10 @@ def first_at_least(h: Callable[[int], int], goal: int, low: int, limit: int | No
         probe = below + step
         if limit is not None and probe >= limit:
             probe = limit
-        if probe > MAX_MAGNITUDE:
+        if probe > ceiling:
             raise UsageError(
-                "no solution below 2^256: the output does not reach the target",
+                f"the search stopped at 2^{ceiling.bit_length() - 1} without reaching an output of {abs(goal)}: "
+                "no value up to there works",
                 hint="check the known values; the output may be bounded",
             )
         if h(probe) >= goal:

@@ -246,7 +246,9 @@ def test_layer_usage_errors(run_cli: Callable[..., Any], args: list[str], messag
 def test_monotone_solve_gives_up_cleanly_when_the_target_is_never_reached() -> None:
     with pytest.raises(UsageError) as caught:
         monotone_solve(lambda x: 5, 6, low=1, increasing=True)
-    assert caught.value.message == "no solution below 2^256: the output does not reach the target"
+    assert caught.value.message == (
+        "the search stopped at 2^256 without reaching an output of 6: no value up to there works"
+    )
     assert monotone_solve(lambda x: min(x, 5), 5, low=1, increasing=True, saturation=5) == Interval(5, None)
     assert Interval(224, 480, 32).describe("N") == "N = 224, 256, 288, 320, 352, 384, 416, 448, 480"
     assert Interval(1, 100).describe("I") == "I = 1..100 (100 values)"

@@ -1,8 +1,10 @@
 """The network documents over the whole zoo and every file in examples/.
 
 The zoo sweep calls the renderers the CLI calls (``summary --json`` prints ``dumps`` of
-``summary_json`` plus ``memory_json``) and reads their text back, one model per test; rows are validated once per distinct canonical form
-(:class:`tests.schemas.helpers.RowCache`), so the ~24,000 layer rows of the zoo take seconds.
+``summary_json(report, encoded=True)`` plus ``memory_json``) and reads their text back, one
+model per test (the library's unencoded document too); rows are validated once per distinct
+canonical form (:class:`tests.schemas.helpers.RowCache`), so the ~24,000 layer rows of the zoo
+take seconds.
 The examples go through the CLI in-process.
 """
 
@@ -37,10 +39,12 @@ def test_zoo_model_summary_and_receptive_field(name: str) -> None:
     from cnncalc.render.json_report import dumps, memory_json, receptive_json, summary_json
 
     report = _report(name)
-    document = summary_json(report)
-    document["memory"] = memory_json(memory(report, batch=2, dtype="float16", bytes_per_element=2, optimizer="adam"))
-    # validated as printed: the text the command writes, read back
-    ROWS.check(strict_json(dumps(document)), "summary", "layers")
+    found = memory(report, batch=2, dtype="float16", bytes_per_element=2, optimizer="adam")
+    # as the command prints it (layers encoded from shared fragments), read back; and the library's dict
+    for encoded in (True, False):
+        document = summary_json(report, encoded=encoded)
+        document["memory"] = memory_json(found)
+        ROWS.check(strict_json(dumps(document)), "summary", "layers")
     ROWS.check(strict_json(dumps(receptive_json(report))), "receptive_field", "layers")
 
 

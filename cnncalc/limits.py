@@ -72,6 +72,9 @@ MAX_SOURCE_BYTES = 64 * 2**20
 MAX_DIGITS = 1000
 #: the magnitude of a written exponent (``1e1000`` is fine, ``1e1001`` is refused)
 MAX_EXPONENT = 1000
+#: digits an integer may have when printed (Python's own limit, 4,300, is below the products of
+#: 1,000-digit inputs: a MAC count multiplies several of them); set by the command line at start-up
+MAX_PRINTED_DIGITS = 100_000
 #: operations in one symbolic size expression (sympy's ``count_ops``) before the analysis stops
 MAX_EXPRESSION_OPS = 2000
 

@@ -80,6 +80,9 @@ def lean_app(args: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point."""
+    from cnncalc.limits import MAX_PRINTED_DIGITS
+
+    sys.set_int_max_str_digits(MAX_PRINTED_DIGITS)  # inputs have at most 1,000 digits; their products more
     try:
         lean_app(sys.argv[1:])(prog_name="cnncalc")
     except BrokenPipeError:  # help or output cut short by `| head`

@@ -31,15 +31,18 @@ def _strides(dims: Sequence[int]) -> list[int]:
 
 
 def _padded(plane: list[Number], spatial: Sequence[int], pads: Pads, fill: Number) -> tuple[list[Number], list[int]]:
-    """A copy of one channel surrounded by padding; returns it and its dims."""
+    """A copy of one channel surrounded by padding; returns it and its dims (copied a row at a time)."""
     dims = [size + start + end for size, (start, end) in zip(spatial, pads, strict=True)]
+    if all(start == 0 and end == 0 for start, end in pads):
+        return list(plane), dims
     out: list[Number] = [fill] * size_of(tuple(dims))
     out_strides = _strides(dims)
     in_strides = _strides(spatial)
-    for index in itertools.product(*(range(size) for size in spatial)):
-        source = sum(i * s for i, s in zip(index, in_strides, strict=True))
-        target = sum((i + pad[0]) * s for i, pad, s in zip(index, pads, out_strides, strict=True))
-        out[target] = plane[source]
+    row = spatial[-1]
+    for index in itertools.product(*(range(size) for size in spatial[:-1])):
+        source = sum(i * s for i, s in zip(index, in_strides, strict=False))
+        target = sum((i + pad[0]) * s for i, pad, s in zip(index, pads, out_strides, strict=False)) + pads[-1][0]
+        out[target : target + row] = plane[source : source + row]
     return out, dims
 
 

@@ -49,7 +49,7 @@ def neg_log(q: Exact) -> float:
     number, else from the exact numerator and denominator (``math.log`` takes any integer)."""
     f = float(q)
     if f >= sys.float_info.min:
-        return -math.log(f)
+        return 0.0 - math.log(f)  # 0.0 - 0.0 is 0.0: -ln 1 is shown as 0, not -0
     exact = Fraction(q)
     return math.log(exact.denominator) - math.log(exact.numerator)
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Union
 
+from cnncalc.limits import MAX_EXPRESSION_NODES, LimitError
+
 if TYPE_CHECKING:
     import sympy
 
@@ -74,7 +76,24 @@ def floor_div(a: Dim, b: Dim) -> Dim:
         constant, terms = a.as_coeff_add()  # type: ignore[union-attr]
         if len(terms) == 1 and isinstance(terms[0], sympy.floor) and getattr(constant, "is_Integer", False):
             return normalize(sympy.floor((terms[0].args[0] + constant) / b))
-    return normalize(a // b)
+    return bounded(normalize(a // b))
+
+
+def bounded(value: Dim) -> Dim:
+    """``value``, unless it is a symbolic expression of more than
+    :data:`~cnncalc.limits.MAX_EXPRESSION_NODES` nodes: then a :class:`~cnncalc.limits.LimitError`
+    (sizes that nest one floor per layer would grow without bound and take minutes)."""
+    if isinstance(value, int) or getattr(value, "is_Integer", False):
+        return value
+    import sympy
+
+    for nodes, _ in enumerate(sympy.preorder_traversal(value), start=1):
+        if nodes > MAX_EXPRESSION_NODES:
+            raise LimitError(
+                f"a symbolic size grew past {MAX_EXPRESSION_NODES:,} terms, the most cnncalc handles",
+                hint="the limit is fixed; give the input as numbers (--input 224x224x3) or add --assume facts",
+            )
+    return value
 
 
 def ceil_div(a: Dim, b: Dim) -> Dim:
@@ -195,7 +214,7 @@ def maximum(a: Dim, b: Dim) -> Dim:
         decided = _floor_sign(a, b)
     if decided is not None:
         return normalize(a if decided > 0 else b)
-    return normalize(sympy.Max(a, b))
+    return bounded(normalize(sympy.Max(a, b)))
 
 
 def minimum(a: Dim, b: Dim) -> Dim:
@@ -209,7 +228,7 @@ def minimum(a: Dim, b: Dim) -> Dim:
         decided = _floor_sign(a, b)
     if decided is not None:
         return normalize(b if decided > 0 else a)
-    return normalize(sympy.Min(a, b))
+    return bounded(normalize(sympy.Min(a, b)))
 
 
 def product(values: tuple[Dim, ...] | list[Dim]) -> Dim:

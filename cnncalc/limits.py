@@ -75,8 +75,8 @@ MAX_EXPONENT = 1000
 #: digits an integer may have when printed (Python's own limit, 4,300, is below the products of
 #: 1,000-digit inputs: a MAC count multiplies several of them); set by the command line at start-up
 MAX_PRINTED_DIGITS = 100_000
-#: operations in one symbolic size expression (sympy's ``count_ops``) before the analysis stops
-MAX_EXPRESSION_OPS = 2000
+#: nodes of one symbolic size expression (sympy's tree) before the analysis stops
+MAX_EXPRESSION_NODES = 5000
 
 
 def format_amount(amount: int) -> str:

@@ -142,3 +142,17 @@ def load_text(text: str) -> Any:
     from cnncalc.arch.reader import parse
 
     return parse(text, "tower.arch")
+
+
+def test_a_symbolic_size_past_the_expression_limit_stops_with_one_message() -> None:
+    import sympy
+
+    from cnncalc.dims import bounded
+    from cnncalc.limits import MAX_EXPRESSION_NODES, LimitError
+
+    small = sympy.floor(symbol("N") / 2)
+    assert bounded(small) is small
+    huge = sympy.Add(*(sympy.floor(symbol(f"N{i}") / 3) for i in range(MAX_EXPRESSION_NODES // 4)))
+    with pytest.raises(LimitError) as caught:
+        bounded(huge)
+    assert caught.value.render().startswith("error: a symbolic size grew past 5,000 terms")

@@ -17,6 +17,10 @@ from typer.models import CommandInfo
 
 from cnncalc.cli import compare, course, io, network, one_layer, reference, schema
 from cnncalc.cli.app import app, closed_stdout, new_app
+from cnncalc.limits import MAX_PRINTED_DIGITS
+
+# the command line prints every integer it computes: inputs have at most 1,000 digits, their products more
+sys.set_int_max_str_digits(MAX_PRINTED_DIGITS)
 
 #: the order ``cnncalc --help`` lists the commands in, then the groups (others go last)
 HELP_ORDER = (
@@ -80,9 +84,6 @@ def lean_app(args: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point."""
-    from cnncalc.limits import MAX_PRINTED_DIGITS
-
-    sys.set_int_max_str_digits(MAX_PRINTED_DIGITS)  # inputs have at most 1,000 digits; their products more
     try:
         lean_app(sys.argv[1:])(prog_name="cnncalc")
     except BrokenPipeError:  # help or output cut short by `| head`

@@ -106,12 +106,13 @@ def nms(
     from cnncalc.course.numbers import number
 
     boxes = box_format(format_name)
+    budget = _budget(max_work, "nms")
     result = run_nms(
-        load_detections(file, boxes),
+        load_detections(file, boxes, budget),
         score_threshold=number(score_threshold, "--score-threshold"),
         iou_threshold=number(iou_threshold, "--iou-threshold"),
         per_class=not across_classes,
-        max_work=_budget(max_work, "nms"),
+        max_work=budget,
     )
     if json_output:
         from cnncalc.render.boxes import nms_json

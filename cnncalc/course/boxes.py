@@ -161,15 +161,19 @@ def _common_denominator(detections: list[Detection]) -> int:
     return common_denominator(v for d in detections for v in (d.box.x1, d.box.y1, d.box.x2, d.box.y2))
 
 
+#: reading, checking and reporting one box costs about as much as this many box comparisons (measured)
+BOX_COST = 100
+
+
 def nms_work(detections: list[Detection], score_threshold: Exact, per_class: bool) -> int:
     """Box comparisons, known before the work: the boxes that pass the score threshold, squared
-    (per class: the sum of each class's count squared)."""
+    (per class: the sum of each class's count squared), plus :data:`BOX_COST` per box."""
     counts: dict[str | None, int] = {}
     for d in detections:
         if d.score > score_threshold:
             key = d.label if per_class else None
             counts[key] = counts.get(key, 0) + 1
-    return sum(n * n for n in counts.values())
+    return sum(n * n for n in counts.values()) + BOX_COST * len(detections)
 
 
 def nms(
@@ -234,23 +238,27 @@ def nms(
     )
 
 
-def read_detections(text: str, source: str, box_format: str) -> list[Detection]:
+def read_detections(text: str, source: str, box_format: str, max_work: int = NMS.default) -> list[Detection]:
     """JSON ``[{"box": [x1, y1, x2, y2], "score": 0.9, "class": "car"}, ...]`` or CSV with a
-    header ``x1,y1,x2,y2,score[,class]`` (``cx,cy,w,h,score[,class]`` with cxcywh)."""
+    header ``x1,y1,x2,y2,score[,class]`` (``cx,cy,w,h,score[,class]`` with cxcywh). Refused
+    before reading them when the boxes alone (:data:`BOX_COST` each, counted as lines or
+    objects) are past ``max_work``."""
     stripped = text.strip().lstrip("\ufeff")
     if not stripped:
         raise ArchError("no boxes", location=Location(source=source, line=1, column=1))
+    boxes = stripped.count("{") if stripped.startswith("[") else stripped.count("\n")
+    check_work(NMS.unit, BOX_COST * boxes, max_work)
     if stripped.startswith("["):
         return _from_json(stripped, source, box_format)
     return _from_csv(stripped, source, box_format)
 
 
-def load_detections(file: str, box_format: str) -> list[Detection]:
+def load_detections(file: str, box_format: str, max_work: int = NMS.default) -> list[Detection]:
     """The boxes of a file, or of stdin for ``-`` (see :func:`read_detections`)."""
     from cnncalc.reference.matrices import read_text
 
     text, source = read_text(file, "FILE")
-    return read_detections(text, source, box_format)
+    return read_detections(text, source, box_format, max_work)
 
 
 def _label(value: object) -> str | None:

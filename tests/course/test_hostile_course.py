@@ -157,6 +157,13 @@ def test_nms_on_ten_thousand_boxes_is_refused(tmp_path: Path) -> None:
     one_line(run("nms", "boxes.csv", cwd=tmp_path), 1, "box comparisons", "--max-work")
 
 
+def test_nms_on_many_classes_is_refused_before_reading(tmp_path: Path) -> None:
+    """Per class there are few comparisons, but reading and reporting 120,000 boxes is the cost."""
+    rows = "\n".join(f"0,0,1,1,0.9,class{i}" for i in range(120_000))
+    (tmp_path / "boxes.csv").write_text("x1,y1,x2,y2,score,class\n" + rows + "\n")
+    one_line(run("nms", "boxes.csv", cwd=tmp_path), 1, "1.2e7 box comparisons, over the limit of 1e7")
+
+
 def test_gram_of_a_wide_volume_is_refused(tmp_path: Path) -> None:
     volume = [[[1] * 2000 for _ in range(8)] for _ in range(8)]  # 2000^2 x 64 = 2.6e8 multiply-adds
     (tmp_path / "wide.json").write_text(json.dumps(volume))

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from cnncalc.analysis import Report
     from cnncalc.receptive import Field, FieldState
 
-_MODULO = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:%|\bmod\b)\s*([0-9]+)\s*==?\s*([0-9]+)\Z")
-_BOUND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(>=|>)\s*([0-9]+)\Z")
+#: numbers in a fact have at most 1,000 ASCII digits (cnncalc.limits.MAX_DIGITS); longer ones are not read
+_MODULO = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:%|\bmod\b)\s*([0-9]{1,1000})\s*==?\s*([0-9]{1,1000})\Z")
+_BOUND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(>=|>)\s*([0-9]{1,1000})\Z")
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b)\s*")
 #: combined moduli beyond this are refused (the residue is found by trying each one)
 MAX_MODULUS = 10**6
@@ -42,17 +43,17 @@ def parse_assumptions(texts: Iterable[str], symbols: Iterable[str]) -> dict[str,
             modulo, bound = _MODULO.match(clause), _BOUND.match(clause)
             match = modulo or bound
             if match is None:
-                raise UsageError(f"--assume {text!r}: cannot read '{clause}'", hint=_HINT)
+                raise UsageError(f"--assume {text[:60]!r}: cannot read '{clause[:60]}'", hint=_HINT)
             name = match.group(1)
             if name not in known:
                 have = ", ".join(sorted(known)) or "none (the input is numeric)"
                 raise UsageError(
-                    f"--assume {text!r}: '{name}' is not a symbol of the input", hint=f"its symbols: {have}"
+                    f"--assume {text[:60]!r}: '{name}' is not a symbol of the input", hint=f"its symbols: {have}"
                 )
             if modulo is not None:
                 modulus, remainder = int(modulo.group(2)), int(modulo.group(3))
                 if modulus < 1 or remainder >= modulus:
-                    raise UsageError(f"--assume {text!r}: need {name} % M == R with M >= 1 and 0 <= R < M")
+                    raise UsageError(f"--assume {text[:60]!r}: need {name} % M == R with M >= 1 and 0 <= R < M")
                 residues.setdefault(name, []).append((modulus, remainder))
             else:
                 assert bound is not None

@@ -47,15 +47,16 @@ def parse_range(text: str) -> range:
     if len(parts) not in (2, 3) or not all(
         p.strip().isdigit() and p.strip().isascii() and len(p.strip()) <= MAX_DIGITS for p in parts
     ):
-        raise UsageError(f"--range {text!r}: expected FIRST:LAST or FIRST:LAST:STEP", hint="e.g. --range 200:256")
+        raise UsageError(f"--range {text[:60]!r}: expected FIRST:LAST or FIRST:LAST:STEP", hint="e.g. --range 200:256")
     first, last, *rest = (int(p) for p in parts)
     step = rest[0] if rest else 1
     if first < 1 or last < first or step < 1:
-        raise UsageError(f"--range {text!r}: need 1 <= FIRST <= LAST and STEP >= 1")
-    values = range(first, last + 1, step)
-    if len(values) > MAX_SIZES:
-        raise UsageError(f"--range {text!r}: {len(values):,} sizes; cnncalc checks at most {MAX_SIZES:,} at once")
-    return values
+        raise UsageError(f"--range {text[:60]!r}: need 1 <= FIRST <= LAST and STEP >= 1")
+    count = (last - first) // step + 1  # not len(range): it overflows past 2^63
+    if count > MAX_SIZES:
+        shown = f"{count:,}" if count < 10**30 else f"about 10^{len(str(count)) - 1}"
+        raise UsageError(f"--range {text[:60]!r}: {shown} sizes; cnncalc checks at most {MAX_SIZES:,} at once")
+    return range(first, last + 1, step)
 
 
 def with_size(arch: Arch, size: int, symbols: frozenset[str] | None = None) -> Arch:

@@ -274,7 +274,7 @@ def _read(option: str, text: str | None, *, minimum: int, default: int | None) -
         raise UsageError(f"{option}: {len(value):,} digits; cnncalc accepts at most {MAX_DIGITS:,}")
     number_ = int(value)
     if number_ < minimum:
-        raise UsageError(f"{option} {text!r}: must be at least {minimum}")
+        raise UsageError(f"{option} {text[:60]!r}: must be at least {minimum}")
     return number_
 
 

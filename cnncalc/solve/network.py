@@ -74,7 +74,7 @@ def parse_target(text: str) -> tuple[int | None, ...] | int:
             values.append(int(part))
         else:
             raise UsageError(
-                f"--output {text!r}: expected sizes like 7x7x512 (? for any)",
+                f"--output {text[:60]!r}: expected sizes like 7x7x512 (? for any)",
                 hint="or one number for every spatial dim",
             )
     return tuple(values)
@@ -93,7 +93,7 @@ def with_unknown_input(arch: Arch, text: str) -> Arch:
         return replace(arch, input=replace(arch.input, dims=dims))
     parts = text.strip().split("x")
     if parts[-1] == "?":
-        raise UsageError(f"--input {text!r}: the channel count cannot be unknown", hint="write e.g. ?x?x3")
+        raise UsageError(f"--input {text[:60]!r}: the channel count cannot be unknown", hint="write e.g. ?x?x3")
     rank = len(parts) - 1
     named = "x".join(dim_name(rank, i) if part == "?" else part for i, part in enumerate(parts[:-1]))
     spec = read_input(f"{named}x{parts[-1]}" if rank else parts[-1])
@@ -126,7 +126,7 @@ def solve_arch(
         target = wanted
     if len(target) != len(dims):
         raise UsageError(
-            f"--output {target_text!r} has {len(target)} dims, but the network's output "
+            f"--output {target_text[:60]!r} has {len(target)} dims, but the network's output "
             f"{'x'.join(_text(restate(d)) for d in dims)} has {len(dims)}"
         )
     per_symbol: dict[str, list[int]] = {name: [] for name in progressions}

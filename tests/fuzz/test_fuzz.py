@@ -280,3 +280,113 @@ def test_cli_nms_and_gram(kind: str, rows: list[tuple[str, ...]], option: str) -
     args = ["nms", "-"] + ([option] if option else [])
     run(args, text)
     run(["gram", "[[[" + ",".join(n for row in rows for n in row[:2] if n) + "]]]"])
+
+
+# --- hostile numbers ------------------------------------------------------------------------
+
+#: numbers an attacker writes: exponent bombs, thousands of digits, zero denominators, digits
+#: from other scripts, tiny and signed and padded forms; every reader must refuse them in one
+#: line or take them exactly, and no run may take long
+HOSTILE_NUMBERS = st.sampled_from(
+    [
+        "1e999999999",
+        "1E5000",
+        "9" * 1001,
+        "9" * 1000,
+        "1" + "0" * 4400,
+        "1/0",
+        "0/0",
+        "p/0",
+        "1e-400",
+        "0." + "0" * 60 + "1",
+        "-0",
+        "+1",
+        "0x10",
+        "1_000",
+        "²",
+        "٣",
+        "１２",
+        "1\u200b2",
+        "nan",
+        "inf",
+        "-inf",
+        "10**100",
+        "2^64",
+        "1.",
+        ".5",
+        "00007",
+    ]
+) | st.integers(-(10**30), 10**1200).map(str)
+
+#: the places of an .arch file where a number is read; {} is the hostile number
+ARCH_SLOTS = [
+    "input {}x8x3\nrelu\n",
+    "input 8x{}x3\nconv K=2 F=3\n",
+    "input 8x8x{}\nconv K=2 F=3\n",
+    "input NxNx3\nconv K={} F=3\n",
+    "input 8x8x3\nconv K=2 F={}\n",
+    "input 8x8x3\nconv K=2 F=3 S={}\n",
+    "input 8x8x3\nconv K=2 F=3 P={}\n",
+    "input 8x8x3\nconv K=2 F=3 P={}:1\n",
+    "input 8x8x3\nconv K=2 F=3 D={}\n",
+    "input 8x8x3\nmaxpool F=2 S={} ceil\n",
+    "input 8x8x3\ndropout rate={}\n",
+    "input 8x8x3\nleakyrelu alpha={}\n",
+    "input 8x8x3\nrepeat {} {{ relu }}\n",
+    "input 8x8x3\nupsample factor={}\n",
+    "input 8x8x3\nfc {}\n",
+]
+
+
+@fuzz(600)
+@given(st.sampled_from(ARCH_SLOTS), HOSTILE_NUMBERS)
+def test_hostile_numbers_in_files(slot: str, number: str) -> None:
+    check_library(slot.format(number).encode("utf-8"))
+
+
+@fuzz(600)
+@given(
+    st.sampled_from(
+        [
+            ["layer", "conv", "--filters", "1", "--kernel", "3", "--input"],
+            ["layer", "conv", "--input", "8x8x3", "--filters", "1", "--kernel"],
+            ["layer", "maxpool", "--input", "8x8x3", "--kernel", "2", "--padding"],
+            ["padding", "--input", "7", "--kernel", "3", "--stride"],
+            ["solve", "conv", "--input", "?", "--kernel", "3", "--output"],
+            ["solve", "conv", "--output", "5", "--kernel", "3", "--padding", "?", "--input"],
+            ["solve", "deconv", "--input", "5", "--output", "9", "--kernel", "?", "--stride"],
+            ["solve", "zoo:lenet5", "--input", "?", "--output"],
+            ["solve", "zoo:lenet5", "--input", "?", "--output", "10", "--assume"],
+            ["sizes", "zoo:lenet5", "--range"],
+            ["sizes", "zoo:lenet5", "--range", "30:33", "--max-work"],
+            ["verify", "zoo:lenet5", "--max-work"],
+            ["summary", "zoo:lenet5", "--input"],
+        ]
+    ),
+    HOSTILE_NUMBERS,
+)
+def test_hostile_numbers_in_options(args: list[str], number: str) -> None:
+    if args[-1] == "--assume":
+        number = f"N % {number} == 0"
+    elif args[-1] == "--range":
+        number = f"1:{number}"
+    run([*args, number])
+
+
+@fuzz(400)
+@given(
+    st.sampled_from(
+        [
+            ["softmax", "1", "--"],
+            ["activation", "softplus", "--beta", "1", "--"],
+            ["iou", "0,0,2,2", "--"],
+            ["reference", "pool", "--input", "[[1,2],[3,4]]", "--kernel", "2", "--padding"],
+            ["reference", "conv", "--input", "[[1]]", "--filter", "[[1]]", "--padding"],
+            ["yolo", "--anchors", "5", "--classes", "80", "--grid"],
+        ]
+    ),
+    HOSTILE_NUMBERS,
+)
+def test_hostile_numbers_in_course_commands(args: list[str], number: str) -> None:
+    """The course commands' number readers (their own module) face the same hostile numbers."""
+    run([*args, number])

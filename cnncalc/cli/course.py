@@ -312,10 +312,11 @@ def gram(
     from cnncalc.reference.commands import load_tensor
     from cnncalc.render.style import style_fields, style_json
 
+    budget = _budget(max_work, "gram")
     result = style(
-        load_tensor(file, "FILE", 2),
-        None if generated is None else load_tensor(generated, "--generated", 2),
-        max_work=_budget(max_work, "gram"),
+        load_tensor(file, "FILE", 2, budget),
+        None if generated is None else load_tensor(generated, "--generated", 2, budget),
+        max_work=budget,
     )
     _emit(
         style_json(result), "style (Gram) matrix", style_fields(result), result.steps, (json_output, explain, no_color)

@@ -24,7 +24,7 @@ from cnncalc.errors import ArchError, ShapeError, UsageError
 from cnncalc.geometry import mode_padding
 from cnncalc.limits import REFERENCE, check_work
 from cnncalc.reference.cell_working import CellWorking, conv_cell
-from cnncalc.reference.matrices import parse_matrix, read_matrix
+from cnncalc.reference.matrices import VALUE_COST, parse_matrix, read_matrix
 from cnncalc.reference.ops import conv, deconv, pool
 from cnncalc.reference.tensor import Number, Tensor, nested_shape
 
@@ -65,7 +65,8 @@ def conv_work(
     padded = [size + p0 + p1 for size, (p0, p1) in zip(x.spatial, pads, strict=True)]
     spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations, strict=True)]
     out = [_windows_along(p, sp, s, False) for p, sp, s in zip(padded, spans, strides, strict=True)]
-    return x.channels * _product(padded) + _product(out) * max(filters, 1) * (_product(kernel) * x.channels + 1)
+    cells = _product(out) * max(filters, 1)
+    return x.channels * _product(padded) + cells * (_product(kernel) * x.channels + 1 + VALUE_COST)
 
 
 def pool_work(
@@ -74,7 +75,7 @@ def pool_work(
     """Cell operations of pooling: every output cell times the window, per channel (and once for the windows)."""
     padded = [size + p0 + p1 for size, (p0, p1) in zip(x.spatial, pads, strict=True)]
     out = [_windows_along(p, k, s, ceil) for p, k, s in zip(padded, kernel, strides, strict=True)]
-    return _product(out) * (_product(kernel) + 1) * (x.channels + 1)
+    return _product(out) * ((_product(kernel) + 1) * (x.channels + 1) + VALUE_COST * x.channels)
 
 
 def deconv_work(
@@ -91,7 +92,9 @@ def deconv_work(
     full = [(i - 1) * s + d * (k - 1) + 1 for i, s, d, k in zip(x.spatial, strides, dilations, kernel, strict=True)]
     out = [f - p0 - p1 + op for f, (p0, p1), op in zip(full, pads, extra, strict=True)]
     buffer = [max(f, p0 + max(o, 0)) for f, (p0, _), o in zip(full, pads, out, strict=True)]
-    return filters * (_product(buffer) + _product(x.spatial) * _product(kernel) * x.channels)
+    return filters * (
+        _product(buffer) + _product(x.spatial) * _product(kernel) * x.channels + VALUE_COST * _product(out)
+    )
 
 
 def _option(error: ArchError, option: str) -> UsageError:
@@ -139,13 +142,13 @@ def resolve_padding(
     return pairs
 
 
-def load_tensor(value: str, option: str, rank: int) -> Tensor:
-    return load_tensor_written(value, option, rank)[0]
+def load_tensor(value: str, option: str, rank: int, max_work: int | None = None) -> Tensor:
+    return load_tensor_written(value, option, rank, max_work)[0]
 
 
-def load_tensor_written(value: str, option: str, rank: int) -> tuple[Tensor, bool]:
-    """The tensor, and whether the user wrote a fraction in it."""
-    nested, source, fractions = read_matrix(value, option=option)
+def load_tensor_written(value: str, option: str, rank: int, max_work: int | None = None) -> tuple[Tensor, bool]:
+    """The tensor, and whether the user wrote a fraction in it (refused before parsing past ``max_work``)."""
+    nested, source, fractions = read_matrix(value, option=option, max_work=max_work)
     try:
         return Tensor.from_nested(nested, rank), fractions
     except ValueError:
@@ -157,10 +160,12 @@ def load_tensor_written(value: str, option: str, rank: int) -> tuple[Tensor, boo
         ) from None
 
 
-def load_filters(value: str, rank: int, channels: int) -> tuple[list[list[list[Number]]], tuple[int, ...], str, bool]:
+def load_filters(
+    value: str, rank: int, channels: int, max_work: int | None = None
+) -> tuple[list[list[list[Number]]], tuple[int, ...], str, bool]:
     """Filters as ``weight[k][c][tap]`` from nests of ``rank`` (one channel, one filter),
     ``rank+1`` (channels last) or ``rank+2`` (channels, then filters last: H x W x C x K) levels."""
-    nested, source, fractions = read_matrix(value, option="--filter")
+    nested, source, fractions = read_matrix(value, option="--filter", max_work=max_work)
     shape = nested_shape(nested)
     depth = len(shape)
     if depth not in (rank, rank + 1, rank + 2):
@@ -255,11 +260,13 @@ class _Filtered:
     fractions: bool
 
 
-def _filtered_layer(input_value: str, filter_value: str, stride: str, dilation: str, dims: int) -> _Filtered:
+def _filtered_layer(
+    input_value: str, filter_value: str, stride: str, dilation: str, dims: int, max_work: int
+) -> _Filtered:
     strides = per_dim(stride, "--stride", dims, 1)
     dilations = per_dim(dilation, "--dilation", dims, 1)
-    x, input_fractions = load_tensor_written(input_value, "--input", dims)
-    weight, kernel, _, filter_fractions = load_filters(filter_value, dims, x.channels)
+    x, input_fractions = load_tensor_written(input_value, "--input", dims, max_work)
+    weight, kernel, _, filter_fractions = load_filters(filter_value, dims, x.channels, max_work)
     return _Filtered(x, weight, kernel, strides, dilations, input_fractions or filter_fractions)
 
 
@@ -277,7 +284,7 @@ def run_conv(
     order: str,
     max_work: int = REFERENCE.default,
 ) -> ReferenceResult:
-    layer = _filtered_layer(input_value, filter_value, stride, dilation, dims)
+    layer = _filtered_layer(input_value, filter_value, stride, dilation, dims, max_work)
     x, weight, kernel, strides, dilations = layer.x, layer.weight, layer.kernel, layer.strides, layer.dilations
     pads = resolve_padding(
         padding, sizes=x.spatial, kernel=kernel, stride=strides, dilation=dilations, modes=("valid", "same", "full")
@@ -327,7 +334,7 @@ def run_pool(
 ) -> ReferenceResult:
     kernels = per_dim(kernel, "--kernel", dims, 1)
     strides = per_dim(stride, "--stride", dims, 1) if stride else kernels
-    x, fractions = load_tensor_written(input_value, "--input", dims)
+    x, fractions = load_tensor_written(input_value, "--input", dims, max_work)
     ones = (1,) * dims
     pads = resolve_padding(
         padding, sizes=x.spatial, kernel=kernels, stride=strides, dilation=ones, modes=("valid", "same")
@@ -362,7 +369,7 @@ def run_deconv(
     max_work: int = REFERENCE.default,
 ) -> ReferenceResult:
     """Filters as for conv (H x W x C x K): channel c of the input, filter k of the output."""
-    layer = _filtered_layer(input_value, filter_value, stride, dilation, dims)
+    layer = _filtered_layer(input_value, filter_value, stride, dilation, dims, max_work)
     x, weight, kernel, strides, dilations = layer.x, layer.weight, layer.kernel, layer.strides, layer.dilations
     extra = per_dim(output_padding, "--output-padding", dims, 0)
     pads = resolve_padding(

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from cnncalc.arch.source import decode
 from cnncalc.course.numbers import NumberError, is_fraction, parse_exact, quote
 from cnncalc.errors import ArchError, Location, UsageError
-from cnncalc.limits import MAX_SOURCE_BYTES, LimitError, format_amount
+from cnncalc.limits import MAX_SOURCE_BYTES, REFERENCE, LimitError, check_work, format_amount
 from cnncalc.reference.tensor import nested_shape
 
 
@@ -48,10 +48,24 @@ def read_text(value: str, option: str) -> tuple[str, str]:
     return decode(data, value), value
 
 
-def read_matrix(value: str, *, option: str) -> tuple[Any, str, bool]:
+#: reading (and later writing) one value costs about as much as this many cell operations (measured)
+VALUE_COST = 10
+
+
+def value_count(text: str) -> int:
+    """An upper bound of the values in a matrix's text, counted from its separators (no parsing)."""
+    if text.lstrip().startswith("["):
+        return text.count(",") + 1
+    return text.count(",") + text.count(" ") + text.count("\t") + text.count("\n") + 1
+
+
+def read_matrix(value: str, *, option: str, max_work: int | None = None) -> tuple[Any, str, bool]:
     """The nested lists behind an option's value, the name to use in messages, and whether
-    the user wrote a fraction ``p/q`` in it (results are then shown as fractions)."""
+    the user wrote a fraction ``p/q`` in it (results are then shown as fractions). Refused
+    before parsing when its values (:data:`VALUE_COST` each) are past ``max_work``
+    (default: the ``reference`` budget)."""
     text, source = read_text(value, option)
+    check_work(REFERENCE.unit, VALUE_COST * value_count(text), REFERENCE.default if max_work is None else max_work)
     return parse_matrix(text, source), source, _wrote_fraction(text)
 
 

@@ -144,9 +144,9 @@ def test_reference_budget(args: list[str]) -> None:
 def test_budget_is_raised_by_max_work() -> None:
     args = ["reference", "conv", "--input", "[[1]]", "--filter", "[[1]]", "--padding", "40", "--json"]
     refused = run(*args, "--max-work", "1000")
-    # 81 x 81 padded cells, then 81 x 81 outputs x (1 tap + 1): 19,683
-    one_line(refused, 1, "this needs 19683 cell operations, over the limit of 1000", "--max-work 19683")
-    result = run(*args, "--max-work", "19683")
+    # 81 x 81 padded cells, then 81 x 81 outputs x (1 tap + 1 + 10 to write it): 85,293
+    one_line(refused, 1, "this needs 85293 cell operations, over the limit of 1000", "--max-work 85293")
+    result = run(*args, "--max-work", "85293")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["output_shape"] == [81, 81, 1]
 
@@ -186,6 +186,11 @@ def test_csv_field_over_the_csv_limit(tmp_path: Path) -> None:
 def test_deep_json_nesting(tmp_path: Path) -> None:
     (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     one_line(run("reference", "pool", "--input", "deep.json", "--kernel", "1", cwd=tmp_path), 1, "nested too deeply")
+
+
+def test_a_matrix_too_large_to_read_is_refused_before_parsing(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text(("1 " * 1500 + "\n") * 1500)  # 2.25 million values
+    one_line(run("reference", "pool", "--input", "big.txt", "--kernel", "1", cwd=tmp_path), 1, "--max-work")
 
 
 def test_dev_zero_is_not_read_to_the_end() -> None:

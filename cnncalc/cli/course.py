@@ -81,7 +81,8 @@ def nms(
     file: Annotated[
         str,
         typer.Argument(
-            metavar="FILE", help="boxes with scores: JSON or CSV (x1,y1,x2,y2,score[,class]); '-' reads stdin"
+            metavar="FILE",
+            help="boxes with scores, JSON or CSV (x1,y1,x2,y2,score[,class]): a path, '-' (stdin) or inline JSON",
         ),
     ],
     score_threshold: Annotated[
@@ -294,7 +295,11 @@ def loss_triplet(
 @app.command()
 def gram(
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="an activation volume n_H x n_W x n_C: JSON (channels last) or text")
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="an activation volume n_H x n_W x n_C, JSON (channels last) or text: a path, '-' (stdin) or inline",
+        ),
     ],
     generated: Annotated[
         Optional[str], typer.Option(help="a second volume (the generated image's): adds the style and content costs")
@@ -306,7 +311,7 @@ def gram(
 ) -> None:
     """The Gram (style) matrix of an activation volume; with --generated, the style and content costs.
 
-    Example: cnncalc gram style.json --generated generated.json --explain
+    Example: cnncalc gram examples/style.json --generated examples/generated.json --explain
     """
     from cnncalc.course.style import style
     from cnncalc.reference.commands import load_tensor

@@ -137,3 +137,27 @@ def test_decimals_stay_decimals() -> None:
     assert show_written(Fraction(1, 3), fractions=False) == "≈0.333333"
     assert show_written(Fraction(1, 3), fractions=True) == "1/3"
     assert show(Fraction(1, 3)) == "1/3 ≈ 0.333333"
+
+
+@settings(max_examples=60, deadline=1000)
+@given(st.lists(st.lists(hostile_numbers, min_size=1, max_size=3), min_size=1, max_size=3), st.booleans())
+def test_hostile_numbers_in_matrices_and_boxes(cells: list[list[str]], as_json: bool) -> None:
+    """A matrix (text or JSON) or a boxes CSV of hostile tokens: parsed exactly, or one cnncalc error."""
+    from cnncalc.course.boxes import read_detections
+    from cnncalc.errors import CnncalcError
+    from cnncalc.reference.matrices import parse_matrix
+
+    if as_json:
+        text = "[" + ", ".join("[" + ", ".join(row) + "]" for row in cells) + "]"
+    else:
+        text = "\n".join(" ".join(row) for row in cells)
+    try:
+        parse_matrix(text, "m")
+    except CnncalcError as error:
+        assert error.render().count("\n") == 0
+    rows = [",".join([*[*row, "0", "0", "1", "1"][:4], "0.9"]) for row in cells]
+    boxes = "x1,y1,x2,y2,score\n" + "\n".join(rows)
+    try:
+        read_detections(boxes, "boxes.csv", "xyxy")
+    except CnncalcError as error:
+        assert error.render().count("\n") == 0

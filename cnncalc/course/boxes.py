@@ -261,7 +261,7 @@ def load_detections(file: str, box_format: str, max_work: int = NMS.default) -> 
     return read_detections(text, source, box_format, max_work)
 
 
-def _label(value: object) -> str | None:
+def _label(value: object, source: str = "FILE") -> str | None:
     """A class name as given (a JSON number or string), safe to print: escaped and at most 40 characters."""
     if value is None:
         return None
@@ -269,7 +269,7 @@ def _label(value: object) -> str | None:
     if text is None:
         raise ArchError(
             "a box's class is a name or a number",
-            location=Location(source="FILE", line=1, column=1),
+            location=Location(source=source, line=1, column=1),
             hint='write e.g. "class": "car"',
         )
     return printable(text if len(text) <= 40 else text[:40] + "...")
@@ -304,7 +304,7 @@ def _from_json(text: str, source: str, box_format: str) -> list[Detection]:
                 index=index,
                 box=make_box(values, box_format, where),
                 score=score,
-                label=_label(label),
+                label=_label(label, source),
             )
         )
     return detections

@@ -150,10 +150,11 @@ def pair(first: Math, second: Math) -> Math:
 
 
 def shape(values: list[Math]) -> Math:
-    """``126x126x32`` in text, ``126 \\times 126 \\times 32`` in LaTeX."""
+    """``126×126×32`` in text (the one dimension separator of rendered output; inputs take ``x``
+    too), ``126 \\times 126 \\times 32`` in LaTeX."""
     texts = [v.text for v in values]
-    # symbolic sizes read better spaced out: "floor(N/2) x floor(N/2) x 32"
-    joiner = "x" if all(t.replace(",", "").isalnum() for t in texts) else " x "
+    # symbolic sizes read better spaced out: "floor(N/2) × floor(N/2) × 32"
+    joiner = "×" if all(t.replace(",", "").isalnum() for t in texts) else " × "
     return Math(joiner.join(texts), r" \times ".join(v.tex for v in values))
 
 

@@ -109,7 +109,7 @@ def test_symbolic_input_explains_with_expressions() -> None:
     assert "total params = " in text
     assert "= floor((N + 0 + 0 - 1 - 1)/2) + 1 = floor(N/2)" in text
     assert "MACs = O*O*K*F*F*C = N*N*32*3*3*3 = 864*N**2" in text
-    assert "NxNx3 -> NxNx32" in text and "floor(N/2) x floor(N/2) x 32" in text
+    assert "N×N×3 -> N×N×32" in text and "floor(N/2) × floor(N/2) × 32" in text
 
 
 def test_markdown_math_is_balanced_and_latex_environments_close() -> None:

@@ -36,6 +36,26 @@ if TYPE_CHECKING:
 # markup read from help texts); cnncalc's help is click's plain text and its errors one line.
 typer.core.HAS_RICH = False
 
+
+def _keep_argument_help() -> None:
+    """typer sets an argument's help, then click (8.5) resets it to None in its own __init__:
+    put it back, so that ``--help`` describes FILE, KIND and NAME."""
+    original = typer.core.TyperArgument.__init__
+    if getattr(original, "keeps_help", False):
+        return
+
+    @functools.wraps(original)
+    def init(self: typer.core.TyperArgument, *args: Any, help: str | None = None, **kwargs: Any) -> None:
+        original(self, *args, help=help, **kwargs)
+        if self.help is None:
+            self.help = help
+
+    init.keeps_help = True  # type: ignore[attr-defined]
+    typer.core.TyperArgument.__init__ = init  # type: ignore[method-assign]
+
+
+_keep_argument_help()
+
 #: exit code for a bug in cnncalc itself (never for bad input, which is 1 or 2)
 INTERNAL_ERROR = 70
 #: exit code when verify finds a prediction the reference computation contradicts

@@ -112,8 +112,8 @@ def yolo_json(result: YoloVolume) -> dict[str, Any]:
 def yolo_fields(result: YoloVolume) -> list[tuple[str, str]]:
     depth = 5 + result.classes
     return [
-        ("output volume", " x ".join(map(str, result.shape))),
-        ("last conv channels", f"{result.anchors} x {depth} = {result.channels:,}"),
-        ("last conv output", f"{result.grid} x {result.grid} x {result.channels}"),
+        ("output volume", "×".join(map(str, result.shape))),
+        ("last conv channels", f"{result.anchors} × {depth} = {result.channels:,}"),
+        ("last conv output", f"{result.grid}×{result.grid}×{result.channels}"),
         ("values", f"{result.elements:,}"),
     ]

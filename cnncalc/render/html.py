@@ -21,7 +21,7 @@ COLUMNS = ("#", "layer", "output shape", "trainable", "non-trainable", "MACs", "
 
 
 def _shape(values: list[Any] | None) -> str:
-    return "x".join(str(v) for v in values) if values else ""
+    return "×".join(str(v) for v in values) if values else ""
 
 
 def _number(value: Any) -> str:

@@ -54,7 +54,7 @@ def render_reference(result: ReferenceResult, title: str) -> Any:
     plane_size = rows_dim * cols
     for c in range(out.channels):
         for slice_index, prefix in enumerate(itertools.product(*(range(s) for s in outer))):
-            label = f"{title} — output {'x'.join(map(str, out.shape))}"
+            label = f"{title} — output {'×'.join(map(str, out.shape))}"
             if out.channels > 1:
                 label += f", channel {c}"
             if outer:

@@ -16,7 +16,7 @@ NOTE = (
 def _dims(values: tuple[int, ...] | None, run: bool = True) -> str:
     if values is None:
         return "failed" if run else "not run"
-    return "x".join(map(str, values)) if values else "flat"
+    return "×".join(map(str, values)) if values else "flat"
 
 
 def verify_json(report: VerifyReport) -> dict[str, Any]:

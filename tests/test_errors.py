@@ -187,7 +187,8 @@ CASES = [
     ),
     pytest.param(
         "input 8x8x1\nrepeat 1000000000 {\nrelu\n}\n",
-        "1:1: error: this architecture unrolls to 1,000,000,000 layers; cnncalc handles at most 1,000,000 (hint: check the repeat counts)",
+        "3:1: error: with this layer the architecture unrolls to more than 1,000,000 layers, the most cnncalc handles"
+        " (hint: the limit is fixed; check the repeat counts)",
         id="repeat-huge",
     ),
     pytest.param(

@@ -282,3 +282,28 @@ def test_help_and_errors_have_no_escape_codes_on_a_terminal() -> None:
     for args in (["--help"], ["summary", "--help"], ["summry"], ["summary", LENET, "--bad"]):
         output = _on_a_terminal(args, {})
         assert b"\x1b" not in output and b"\xe2\x95\xad" not in output, output[:200]  # no escapes, no boxes
+
+
+#: commands whose rendered output shows shapes; none may join dims with 'x' (inputs still may)
+SHAPES = [
+    ["summary", LENET],
+    ["layer", "conv", "-i", "32x32x3", "-f", "5", "-k", "6", "--explain"],
+    ["explain", LENET],
+    ["verify", LENET],
+    ["solve", str(ROOT / "examples" / "vgg16_features.arch"), "-i", "?x?x3", "--output", "7x7x512"],
+    ["yolo", "--grid", "19", "--anchors", "5", "--classes", "80"],
+    ["reference", "conv", "--input", "[[3,0,1],[1,5,8],[2,7,2]]", "--filter", "[[1,0],[0,1]]"],
+    ["zoo", "show", "lenet5"],
+]
+
+
+@pytest.mark.parametrize("args", SHAPES, ids=[a[0] for a in SHAPES])
+def test_one_dimension_separator(args: list[str]) -> None:
+    done = _run(*args)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.replace("7x7x512", "")  # solve's title repeats the --output given
+    if args[:2] == ["zoo", "show"]:  # an .arch file is input text: x, as a user writes it
+        assert "input 32x32x1" in shown
+        return
+    assert not re.search(r"\d x \d|\dx\d", shown), shown
+    assert "×" in shown

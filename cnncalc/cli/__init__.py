@@ -2,8 +2,9 @@
 
 The commands are grouped by what they work on — :mod:`~cnncalc.cli.network` (a whole
 network), :mod:`~cnncalc.cli.one_layer` (one layer, and ``solve``),
-:mod:`~cnncalc.cli.reference` (layers computed for real) and :mod:`~cnncalc.cli.course`
-(the rest of the course arithmetic) — and all register on the one app of
+:mod:`~cnncalc.cli.reference` (layers computed for real), :mod:`~cnncalc.cli.course`
+(the rest of the course arithmetic), :mod:`~cnncalc.cli.catalogue` (``kinds`` and ``zoo``) and
+:mod:`~cnncalc.cli.io` (``import``, ``export``) — and all register on the one app of
 :mod:`~cnncalc.cli.app`, where errors become exit codes. The ``--json`` paths never
 import rich, and only symbolic inputs import sympy.
 """
@@ -15,7 +16,7 @@ import sys
 import typer
 from typer.models import CommandInfo
 
-from cnncalc.cli import compare, course, io, network, one_layer, reference, schema
+from cnncalc.cli import catalogue, compare, course, io, network, one_layer, reference, schema
 from cnncalc.cli.app import app, closed_stdout, new_app
 from cnncalc.limits import MAX_PRINTED_DIGITS
 
@@ -92,6 +93,7 @@ def main() -> None:
 
 __all__ = [
     "app",
+    "catalogue",
     "command_name",
     "compare",
     "course",

@@ -1,4 +1,4 @@
-"""Commands on a whole network: summary, receptive-field, explain, sizes, diagram, verify, zoo, kinds.
+"""Commands on a whole network: summary, receptive-field, explain, sizes, diagram, verify.
 
 Each reads its options, makes one library call and hands the result to one renderer.
 The ``--json`` paths never import rich, and only symbolic inputs import sympy.
@@ -20,7 +20,6 @@ from cnncalc.cli.options import (
     NoColorOpt,
     OutputOpt,
     assert_never,
-    described,
     diagram_format,
     explain_format,
     takes_file,
@@ -350,73 +349,6 @@ def sizes_command(
     show(sizes_table(file, checks, exact_only=exact_only), no_color=no_color)
 
 
-zoo_app = typer.Typer()
-app.add_typer(zoo_app, name="zoo")
-
-
-@zoo_app.callback(invoke_without_command=True)
-def zoo(
-    ctx: typer.Context,
-    json_output: JsonOpt = False,
-    markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table (as in the README)")] = False,
-    no_color: NoColorOpt = False,
-) -> None:
-    """The built-in models (torchvision's definitions, exact to its published counts), with params, MACs
-    and receptive field.
-
-    Any other command reads one as zoo:NAME; 'cnncalc zoo show NAME' prints its .arch text.
-
-    Examples:
-      cnncalc zoo
-      cnncalc zoo --markdown
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from cnncalc.zoo import zoo_model, zoo_names
-
-    entries = [(zoo_model(name), _analyze(f"zoo:{name}", None)) for name in zoo_names()]
-    if json_output:
-        from cnncalc.render.json_report import dumps_models
-        from cnncalc.render.zoo import zoo_json
-
-        typer.echo(dumps_models(zoo_json(entries)))
-        return
-    if markdown:
-        from cnncalc.render.zoo import zoo_markdown
-
-        write(zoo_markdown(entries) + "\n", None)
-        return
-    from cnncalc.render.zoo import render_zoo
-
-    show(render_zoo(entries), no_color=no_color)
-
-
-def _zoo_names_help() -> str:
-    from cnncalc.zoo import zoo_names
-
-    return f"NAME is one of: {', '.join(zoo_names())} (zoo:NAME is accepted too)."
-
-
-ZOO_NAMES_HELP = _zoo_names_help()
-
-
-@zoo_app.command("show")
-@described(ZOO_NAMES_HELP)
-def zoo_show(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="a model name from 'cnncalc zoo'")],
-    output: OutputOpt = None,
-) -> None:
-    """Print a built-in model's .arch text, to copy and edit.
-
-    Examples:
-      cnncalc zoo show lenet5
-      cnncalc zoo show resnet50 -o my_resnet.arch
-    """
-    from cnncalc.zoo import zoo_text
-
-    write(zoo_text(name.removeprefix("zoo:")), output)
-
-
 @app.command()
 @takes_file
 def diagram(
@@ -496,27 +428,3 @@ def verify(
         show(render_verify(report), no_color=no_color)
     if not report.ok:
         raise ChecksFailed
-
-
-@app.command()
-def kinds(json_output: JsonOpt = False, no_color: NoColorOpt = False) -> None:
-    """Every layer kind a file can use: its keys (with their long names and defaults), aliases and an example.
-
-    Examples:
-      cnncalc kinds
-      cnncalc kinds --json
-    """
-    from cnncalc.layers import REGISTRY
-    from cnncalc.render.kinds import describe_kinds
-
-    described = describe_kinds(REGISTRY.values())
-    if json_output:
-        import json
-
-        from cnncalc.render.kinds import kinds_json
-
-        typer.echo(json.dumps(kinds_json(described)))
-        return
-    from cnncalc.render.kinds import render_kinds
-
-    show(render_kinds(described), no_color=no_color)

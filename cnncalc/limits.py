@@ -67,7 +67,7 @@ MAX_WORK_OPTION = "--max-work"
 # --- fixed limits (not raised by an option) ---------------------------------------------------
 
 #: bytes read from an architecture file or stdin (read in chunks; more is refused)
-MAX_SOURCE_BYTES = 64 * 2**20
+MAX_SOURCE_BYTES = 16 * 2**20
 #: digits of one exact number written in a file or an option (before any exponent)
 MAX_DIGITS = 1000
 #: the magnitude of a written exponent (``1e1000`` is fine, ``1e1001`` is refused)

@@ -9,6 +9,7 @@ No recursion: nested blocks are kept on an explicit stack, so depth and length a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -40,6 +41,19 @@ class _Block:
 
 #: an opened block still waiting for its ``{``: line, column, repeat count, block name
 _Header = tuple[int, int, int, "str | None"]
+
+
+#: a line and its end, as str.splitlines() breaks them (CR LF, LF, CR, VT, FF, FS, GS, RS, NEL, LS, PS)
+_LINE = re.compile(r"([^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*)(\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|\Z)")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text.splitlines()`` one line at a time: a flood of lines is refused at the layer limit
+    before millions of strings exist."""
+    for match in _LINE.finditer(text):
+        if not match.group(2) and not match.group(1) and match.start() == len(text):  # the empty match at the end
+            return
+        yield match.group(1)
 
 
 def parse_dims(text: str, where: Where) -> InputSpec:
@@ -86,7 +100,7 @@ class _Parser:
         if text.startswith("\ufeff"):
             text = text[1:]
         with paused_gc():
-            for number, raw in enumerate(text.splitlines(), start=1):
+            for number, raw in enumerate(_lines(text), start=1):
                 content = raw.split("#", 1)[0]
                 known = self.parsed.get(content)
                 if known is not None and self.pending is None:

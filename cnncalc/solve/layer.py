@@ -50,7 +50,7 @@ class LayerProblem:
         if len(missing) != 1:
             raise UsageError(
                 "exactly one value must be '?'" + (f", got {', '.join(missing)}" if missing else ""),
-                hint="e.g. cnncalc solve conv --input 224 --output 112 --kernel 7 --stride 2 --padding ?",
+                hint="e.g. cnncalc solve conv --input 224 --output 112 --kernel 7 --stride 2 --padding '?'",
             )
         return missing[0]
 
@@ -261,14 +261,14 @@ def _read(option: str, text: str | None, *, minimum: int, default: int | None) -
     """``?`` is the unknown (None); otherwise a whole number of at least ``minimum``."""
     if text is None:
         if default is None:
-            raise UsageError(f"{option} is needed (a number, or ? for the unknown)")
+            raise UsageError(f"{option} is needed (a number, or '?' for the unknown)")
         return default
     value = text.strip()
     if value == "?":
         return None
     if not value.isdigit() or not value.isascii():
         raise UsageError(
-            f"{option} {text[:40]!r}: expected a whole number or ?", hint="one dim at a time, e.g. --kernel 3"
+            f"{option} {text[:40]!r}: expected a whole number or '?'", hint="one dim at a time, e.g. --kernel 3"
         )
     if len(value) > MAX_DIGITS:
         raise UsageError(f"{option}: {len(value):,} digits; cnncalc accepts at most {MAX_DIGITS:,}")

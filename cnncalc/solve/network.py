@@ -88,12 +88,12 @@ def with_unknown_input(arch: Arch, text: str) -> Arch:
     if text.strip() == "?":
         rank = len(arch.input.dims) - 1
         if rank == 0:
-            raise UsageError("--input ?: the architecture's input is a flat vector, with no size to solve for")
+            raise UsageError("--input '?': the architecture's input is a flat vector, with no size to solve for")
         dims: tuple[int | str, ...] = ("N",) * rank + (arch.input.dims[-1],)
         return replace(arch, input=replace(arch.input, dims=dims))
     parts = text.strip().split("x")
     if parts[-1] == "?":
-        raise UsageError(f"--input {text[:60]!r}: the channel count cannot be unknown", hint="write e.g. ?x?x3")
+        raise UsageError(f"--input {text[:60]!r}: the channel count cannot be unknown", hint="write e.g. '?x?x3'")
     rank = len(parts) - 1
     named = "x".join(dim_name(rank, i) if part == "?" else part for i, part in enumerate(parts[:-1]))
     spec = read_input(f"{named}x{parts[-1]}" if rank else parts[-1])
@@ -111,7 +111,7 @@ def solve_arch(
     if not names:
         raise UsageError(
             "nothing to solve for: the input has no unknown size",
-            hint="write --input ?x?x3 (or ? for a square input), or give the file an input like NxNx3",
+            hint="write --input '?x?x3' (or '?' for a square input), or give the file an input like NxNx3",
         )
     progressions = {name: assumed.get(name, Progression(1, 0)) for name in dict.fromkeys(names)}
     symbolic = analyze(arch, progressions)
@@ -144,7 +144,7 @@ def solve_arch(
         if len(depends) > 1:
             raise UsageError(
                 f"output dim {axis + 1} ({_text(restate(value))}) depends on {' and '.join(depends)} together",
-                hint="give all but one of them as numbers, or use one symbol for a square input (--input ?)",
+                hint="give all but one of them as numbers, or use one symbol for a square input (--input '?')",
             )
         per_symbol[depends[0]].append(axis)
     answers = []

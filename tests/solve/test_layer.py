@@ -223,8 +223,8 @@ def test_pool_padding_beyond_half_the_window_is_flagged(run_cli: Callable[..., A
             "exactly one value must be '?'",
         ),
         (["conv", "--input", "?", "--output", "?", "--kernel", "7"], "exactly one value must be '?', got I, O"),
-        (["conv", "--output", "112", "--kernel", "?"], "--input is needed (a number, or ? for the unknown)"),
-        (["conv", "--input", "x", "--output", "1", "--kernel", "?"], "--input 'x': expected a whole number or ?"),
+        (["conv", "--output", "112", "--kernel", "?"], "--input is needed (a number, or '?' for the unknown)"),
+        (["conv", "--input", "x", "--output", "1", "--kernel", "?"], "--input 'x': expected a whole number or '?'"),
         (["conv", "--input", "0", "--output", "1", "--kernel", "?"], "--input '0': must be at least 1"),
         (["conv", "--input", "5", "--output", "1", "--kernel", "?", "--ceil"], "--ceil applies to pooling only"),
         (

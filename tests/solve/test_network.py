@@ -123,7 +123,7 @@ def test_flat_input_has_nothing_to_solve(run_cli: Callable[..., Any], tmp_path: 
     path.write_text("input 784\nfc 10\n", encoding="utf-8")
     result = run_cli("solve", str(path), "--input", "?", "--output", "10")
     assert result.exit_code == 2
-    assert "--input ?: the architecture's input is a flat vector, with no size to solve for" in result.stderr
+    assert "--input '?': the architecture's input is a flat vector, with no size to solve for" in result.stderr
 
 
 def test_parse_target() -> None:

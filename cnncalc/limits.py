@@ -91,6 +91,17 @@ def format_amount(amount: int) -> str:
     return f"{whole}.{tenth}e{digits}" if tenth else f"{whole}e{digits}"
 
 
+def format_limit(limit: int) -> str:
+    """A limit exactly: ``3e7`` when two significant digits say it all, else ``16,777,216``."""
+    short = format_amount(limit)
+    if "e" not in short:
+        return short
+    mantissa, exponent = short.split("e")
+    digits = mantissa.replace(".", "")
+    exact = int(digits) * 10 ** (int(exponent) - len(digits) + 1) == limit
+    return short if exact else f"{limit:,}"
+
+
 def check_work(what: str, amount: int, limit: int, option: str = MAX_WORK_OPTION) -> None:
     """Refuse ``amount`` (counted in ``what``, e.g. "cell operations") past ``limit``.
 
@@ -101,7 +112,7 @@ def check_work(what: str, amount: int, limit: int, option: str = MAX_WORK_OPTION
     if amount <= limit:
         return
     raise LimitError(
-        f"this needs {format_amount(amount)} {what}, over the limit of {format_amount(limit)}",
+        f"this needs {format_amount(amount)} {what}, over the limit of {format_limit(limit)}",
         hint=f"raise it with {option} {format_amount(amount)}",
     )
 
@@ -110,9 +121,7 @@ def check_fixed(what: str, amount: int, limit: int, advice: str) -> None:
     """Refuse ``amount`` past a fixed limit; ``advice`` says what to change instead."""
     if amount <= limit:
         return
-    raise LimitError(
-        f"this needs {format_amount(amount)} {what}, over the limit of {format_amount(limit)}", hint=advice
-    )
+    raise LimitError(f"this needs {format_amount(amount)} {what}, over the limit of {format_limit(limit)}", hint=advice)
 
 
 _WORK = re.compile(r"([0-9]{1,30})(?:\.([0-9]{1,30}))?(?:[eE]\+?([0-9]{1,3}))?")

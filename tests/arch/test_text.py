@@ -100,3 +100,38 @@ def test_dropout_rate_is_exact() -> None:
 
 def test_input_only_is_a_valid_empty_network() -> None:
     assert parse("input 8x8x1\n", "t.arch").body == ()
+
+
+def test_the_layer_limit_is_met_while_parsing_at_the_layer_that_passes_it() -> None:
+    """Repeats multiply (1000 x 1001 > 1,000,000): the error points at the layer inside, before
+    the file's end is read (the later lines are never parsed)."""
+    from cnncalc.arch.reader import parse as parse_text
+    from cnncalc.errors import ArchError
+
+    text = "input 8x8x3\nrepeat 1000 {\nrepeat 1001 {\nrelu\n}\n}\n" + "conv K=?? broken\n" * 3
+    with pytest.raises(ArchError) as caught:
+        parse_text(text, "net.arch")
+    assert caught.value.render().startswith("net.arch:4:1: error: with this layer the architecture unrolls to more")
+
+
+@pytest.mark.slow
+def test_a_flood_of_lines_stops_at_the_first_layer_past_the_limit() -> None:
+    from cnncalc.arch.reader import parse as parse_text
+    from cnncalc.errors import ArchError
+
+    flood = "input 8x8x3\n" + "relu\n" * 1_000_001
+    with pytest.raises(ArchError) as flooded:
+        parse_text(flood, "flood.arch")
+    assert str(flooded.value.location) == "flood.arch:1000002:1"
+
+
+def test_a_source_is_read_in_chunks_up_to_its_limit() -> None:
+    import io
+
+    from cnncalc.arch.source import read_bounded
+    from cnncalc.limits import LimitError
+
+    assert read_bounded(io.BytesIO(b"x" * 100), "a.arch", limit=100) == b"x" * 100
+    with pytest.raises(LimitError) as caught:
+        read_bounded(io.BytesIO(b"x" * 101), "a.arch", limit=100)
+    assert caught.value.render().startswith("error: 'a.arch' holds more than 100 bytes")

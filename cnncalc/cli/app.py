@@ -172,6 +172,8 @@ def verbatim_examples(command: click.Command) -> None:
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             verbatim_examples(sub)
+            if not sub.short_help:  # the group's list shows the whole first sentence, wrapped, not cut
+                sub.short_help = sub.get_short_help_str(limit=1000)
 
 
 class Group(TyperGroup):

@@ -134,7 +134,8 @@ def _as_floor(value: Dim) -> tuple[Dim, int] | None:
     ``ceiling(p/d) = floor((p + d - 1)/d)`` and ``floor((floor(y) + k)/d) = floor((y + k)/d)``."""
     import sympy
 
-    constant, terms = sympy.sympify(value).as_coeff_add()
+    expression = sympy.Integer(value) if isinstance(value, int) else value  # never text: no sympify
+    constant, terms = expression.as_coeff_add()
     if len(terms) != 1 or not constant.is_Integer:
         return None
     term = terms[0]

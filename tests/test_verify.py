@@ -27,6 +27,7 @@ from cnncalc.receptive import Field
 from cnncalc.verify import verify
 from cnncalc.zoo import zoo_names
 from tests.conftest import ROOT
+from tests.zoo_sets import zoo_params
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.arch"))
 
@@ -37,7 +38,7 @@ def test_every_example_verifies(path: Path) -> None:
     assert report.ok, [row for row in report.rows if not row.ok]
 
 
-@pytest.mark.parametrize("name", zoo_names())
+@pytest.mark.parametrize("name", zoo_params(zoo_names()))
 def test_every_zoo_model_verifies(name: str) -> None:
     report = verify(load(f"zoo:{name}"), impulses=1)
     assert report.ok, [row for row in report.rows if not row.ok]

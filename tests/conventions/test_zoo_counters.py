@@ -20,6 +20,7 @@ from cnncalc.zoo import zoo_names, zoo_text
 from tests.conventions.check import check, check_per_module
 from tests.conventions.counters import TOOLS
 from tests.torchvision_oracle import build, models
+from tests.zoo_sets import zoo_params
 
 #: the inference networks as the zoo describes them (see tests/zoo/*_torch.py)
 CONFIG: dict[str, dict[str, Any]] = {
@@ -91,7 +92,7 @@ def test_slower_zoo_models_at_a_small_input(name: str, tool: str) -> None:
 
 
 def _cases() -> list[Any]:
-    return [pytest.param(name, tool) for name in _zoo() for tool in TOOLS]
+    return zoo_params(_zoo(), TOOLS)
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from cnncalc.arch.source import load
 from cnncalc.export.pytorch import export_pytorch
 from cnncalc.zoo import zoo_names
 from tests.export.torch_run import measure_source
+from tests.zoo_sets import zoo_params
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*.arch"))
@@ -34,6 +35,6 @@ def test_quick_round_trip(source: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [n for n in zoo_names() if f"zoo:{n}" not in QUICK])
+@pytest.mark.parametrize("name", zoo_params(n for n in zoo_names() if f"zoo:{n}" not in QUICK))
 def test_zoo_round_trip(name: str) -> None:
     check(f"zoo:{name}")

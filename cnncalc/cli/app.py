@@ -258,6 +258,13 @@ class Group(TyperGroup):
         except RecursionError:
             typer.echo("error: the input nests too deeply to process", err=True)
             raise typer.Exit(1) from None
+        except MemoryError:  # past every work limit, the machine itself ran out: the input's size, not a bug
+            typer.echo(
+                "error: out of memory: this input needs more memory than the process may use "
+                "(hint: try a smaller --input or fewer layers)",
+                err=True,
+            )
+            raise typer.Exit(1) from None
         except Exception as error:  # a bug: say so plainly instead of a traceback
             if _is_cli_exception(error) or os.environ.get("CNNCALC_DEBUG"):
                 raise

@@ -159,3 +159,20 @@ def test_only_the_cli_imports_the_cli_and_command_groups_share_only_app_and_opti
         used = {name for name in _imports(path) if name.startswith("cnncalc.cli")}
         assert used <= shared, (path.name, used - shared)
     assert _imports(package / "cli" / "app.py") & {"cnncalc.cli.options"} == set()
+
+
+def test_running_out_of_memory_is_one_line_not_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the machine's own limit (ulimit -v, a container) reached inside the work: the input's size, exit 1
+    import cnncalc.arch.source
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(cnncalc.arch.source, "parse_text", exhausted)
+    result = CliRunner().invoke(typer.main.get_command(app), ["summary", _example("lenet5.arch")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: out of memory: this input needs more memory than the process may use "
+        "(hint: try a smaller --input or fewer layers)"
+    ]
+    assert result.stdout == ""

@@ -188,14 +188,8 @@ class _Parser:
                 location=Location(source=self.source, line=1, column=1),
                 hint="start with a line like 'input 224x224x3'",
             )
-        body = tuple(self.stack[0].body)
-        executed = count_layers(body)
-        if executed > MAX_LAYERS:
-            raise self._where(self.input_spec.line, 1).error(
-                f"this architecture unrolls to {executed:,} layers; cnncalc handles at most {MAX_LAYERS:,}",
-                hint="check the repeat counts",
-            )
-        return Arch(source=self.source, input=self.input_spec, body=body)
+        # the layer limit was checked at every layer (_append): self.executed == count_layers(body)
+        return Arch(source=self.source, input=self.input_spec, body=tuple(self.stack[0].body))
 
     def _statement(self, segment: list[Token], line: int, whole_line: str | None = None) -> None:
         """The input line or one layer; a layer that was a whole line is remembered by its text."""

@@ -298,9 +298,8 @@ def _pixel_shuffle(w: _Writer, row: LayerRow, x: str, comment: str) -> str:
     """PyTorch's pixel order, channels-last: input channel ``c*r*r + i*r + j`` is output pixel
     ``(h*r + i, w*r + j)`` of channel ``c`` (``nn.PixelShuffle``; ``PixelUnshuffle`` is the inverse).
     Keras has no such layer (``depth_to_space`` orders the channels ``(i, j, c)``): a
-    Reshape, Permute, Reshape sequence spells it out."""
-    if len(row.input_shape.spatial) != 2:
-        raise UsageError(f"line {row.line}: Keras export writes {row.kind} for 2-D inputs only")
+    Reshape, Permute, Reshape sequence spells it out. The input is 2-D: the layer registry
+    refuses any other (``cnncalc/layers/channels.py``)."""
     if row.kind == "pixelshuffle":
         h, wd = _ints(row.input_shape)
         c = integer(row.output_shape.channels, "channels")

@@ -73,6 +73,11 @@ def one_line(result: subprocess.CompletedProcess[str], code: int, *fragments: st
         (["iou", "0,0,1/0,1", "0,0,1,1"], 2, "divides by zero"),
         (["activation", "relu", "1e1001"], 1, "beyond +-1000"),
         (["activation", "softplus", "0", "--beta", "1e-400"], 2, "is 0 once converted to floating point"),
+        (
+            ["activation", "swish", "1", "--beta", "1e-400"],
+            2,
+            "error: --beta ≈1.00000e-400 is 0 once converted to floating point, where softplus and swish compute",
+        ),
         (["activation", "sigmoid", "1e400"], 2, "too large for sigmoid"),
         (["loss", "cross-entropy", "--target", "1", "--pred", "0/0"], 2, "divides by zero"),
         (["loss", "triplet", "--anchor", "1e9999", "--positive", "0", "--negative", "0"], 1, "beyond +-1000"),
@@ -180,7 +185,22 @@ def test_softmax_of_many_long_numbers_is_refused() -> None:
 
 def test_csv_field_over_the_csv_limit(tmp_path: Path) -> None:
     (tmp_path / "boxes.csv").write_text("x1,y1,x2,y2,score,class\n0,0,1,1,0.9," + "a" * 140_000 + "\n")
-    one_line(run("nms", "boxes.csv", cwd=tmp_path), 1, "boxes.csv:", "field larger than field limit")
+    one_line(
+        run("nms", "boxes.csv", cwd=tmp_path),
+        1,
+        "boxes.csv:2:1: error: not CSV that cnncalc can read: field larger than field limit (131072)",
+        "(hint: one box per line: x1,y1,x2,y2,score[,class])",
+    )
+
+
+def test_a_box_class_that_is_neither_name_nor_number(tmp_path: Path) -> None:
+    (tmp_path / "boxes.json").write_text(json.dumps([{"box": [0, 0, 1, 1], "score": 0.9, "class": ["car"]}]))
+    one_line(
+        run("nms", "boxes.json", cwd=tmp_path),
+        1,
+        "boxes.json:1:1: error: a box's class is a name or a number",
+        '(hint: write e.g. "class": "car")',
+    )
 
 
 def test_deep_json_nesting(tmp_path: Path) -> None:

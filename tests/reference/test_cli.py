@@ -130,6 +130,11 @@ def test_transposed_convolution(run_cli: Callable[..., Any]) -> None:
         ),
         (["pool", "--input", "[]", "--kernel", "2"], 1, "--input:1:1: error: not a rectangular matrix: empty list\n"),
         (
+            ["pool", "--input", "[" * 5000 + "1" + "]" * 5000, "--kernel", "1"],
+            1,
+            "--input:1:1: error: the JSON is nested too deeply\n",
+        ),
+        (
             ["pool", "--input", "no-such-file.txt", "--kernel", "2"],
             2,
             "error: --input: cannot read 'no-such-file.txt': No such file or directory\n",

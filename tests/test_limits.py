@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from cnncalc.errors import CnncalcError, UsageError
 from cnncalc.limits import DEFAULTS, LimitError, check_fixed, check_work, format_amount, parse_work
+from tests.conftest import ROOT
 
 
 def test_the_message_names_the_figure_the_limit_and_the_option() -> None:
@@ -40,9 +44,22 @@ def test_max_work_refuses_anything_else(text: str) -> None:
         parse_work(text)
 
 
-def test_every_kind_of_work_has_a_documented_default() -> None:
-    from tests.conftest import ROOT
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "error: --max-work 'abc': not a count (hint: write e.g. 1000000000 or 2e12)\n"),
+        ("1.5", "error: --max-work '1.5': not a whole number (hint: write e.g. 1.5e9, not 1.5)\n"),
+    ],
+)
+def test_max_work_refusals_on_the_command_line(run_cli: Callable[..., Any], text: str, message: str) -> None:
+    lenet = str(ROOT / "examples" / "lenet5.arch")
+    result = run_cli("sizes", lenet, "--range", "32:33", "--max-work", text)
+    assert result.exit_code == 2  # a malformed command-line value: a usage error
+    assert result.stdout == ""
+    assert result.stderr == message
 
+
+def test_every_kind_of_work_has_a_documented_default() -> None:
     page = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     for kind in ("verify", "sizes", "solve"):
         work = DEFAULTS[kind]

@@ -100,6 +100,10 @@ def test_no_size_fits(run_cli: Callable[..., Any]) -> None:
             [str(ROOT / "examples" / "lenet5.arch"), "--input", "?", "--kernel", "3", "--output", "10"],
             "--kernel applies to solving one layer",
         ),
+        (
+            [str(ROOT / "examples" / "lenet5.arch"), "--input", "?x?x1", "--output", "7x" + "7" * 1001],
+            "error: --output: a size has more than 1,000 digits, the most cnncalc accepts\n",
+        ),
     ],
 )
 def test_arch_usage_errors(run_cli: Callable[..., Any], args: list[str], message: str) -> None:

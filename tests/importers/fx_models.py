@@ -143,3 +143,25 @@ class SharedGate(nn.Module):  # type: ignore[name-defined]
         x = self.conv(x)
         gate = torch.sigmoid(x)
         return x * gate + gate
+
+
+class ExtraInput(nn.Module):  # type: ignore[name-defined]
+    """A second forward argument (with a default, so that the one-input run works): refused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 1)
+
+    def forward(self, x: Any, scale: float = 2.0) -> Any:
+        return self.conv(x) * scale
+
+
+class ReturnsParameter(nn.Module):  # type: ignore[name-defined]
+    """forward returns a parameter, not a tensor computed from its input: nothing to import."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(3))
+
+    def forward(self, x: Any) -> Any:
+        return self.weight

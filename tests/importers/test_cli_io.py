@@ -60,6 +60,17 @@ def test_import_torch_not_a_module(run_cli: Any) -> None:
     assert "not a torch.nn.Module" in result.stderr
 
 
+def test_import_torch_factory_that_fails(run_cli: Any) -> None:
+    pytest.importorskip("torch")
+    result = run_cli("import", "torch:tests.importers.fx_models:Conv1d3d", "--input", "8x8x3")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "error: torch:tests.importers.fx_models:Conv1d3d: calling Conv1d3d() failed: TypeError: "
+    )
+    assert result.stderr.count("\n") == 1
+
+
 def test_import_torch_cli(run_cli: Any, tmp_path: Path) -> None:
     pytest.importorskip("torch")
     out = tmp_path / "tiny.arch"

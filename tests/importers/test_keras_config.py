@@ -108,6 +108,17 @@ def test_calls_are_taken_in_dependency_order(tmp_path: Path) -> None:
     assert analyze(parse(text, "n.arch")).totals.output_shape.as_list() == [8, 8, 2]
 
 
+def test_a_call_reading_a_tensor_no_layer_produces_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    config = {"class_name": "Functional", "config": {"name": "f", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 4]}, "name": "in",
+         "inbound_nodes": []}, _conv("c", "ghost"),
+    ], "input_layers": [["in", 0, 0]], "output_layers": [["c", 0, 0]]}}  # fmt: skip
+    result = run_cli("import", _save(tmp_path, config))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "error: the Keras graph reads tensors no layer produces (at c)\n"
+
+
 def test_a_reshape_after_global_pooling_keeps_the_pooled_tensor(tmp_path: Path) -> None:
     config = {"class_name": "Sequential", "config": {"name": "se", "layers": [
         {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 8, 8, 4]}},

@@ -159,6 +159,30 @@ def test_control_flow_is_a_clear_error() -> None:
     ) as error:
         import_fx(fx_models.ControlFlow(), (3, 8, 8), "ControlFlow")
     assert "data-dependent control flow" in (error.value.hint or "")
+    assert error.value.exit_code == 2
+    assert error.value.render().startswith(
+        "error: ControlFlow: torch.fx cannot trace the model (TraceError: symbolically traced variables"
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        (
+            fx_models.ExtraInput,
+            "error: ExtraInput: forward takes several inputs; cnncalc imports networks with one",
+        ),
+        (
+            fx_models.ReturnsParameter,
+            "error: ReturnsParameter: the forward pass returns no tensor computed from its input",
+        ),
+    ],
+)
+def test_models_with_no_one_input_network_are_refused(model: Any, message: str) -> None:
+    with pytest.raises(UsageError) as error:
+        import_fx(model(), (3, 8, 8), model.__name__)
+    assert error.value.exit_code == 2
+    assert error.value.render() == message
 
 
 def test_unknown_nodes_are_listed_and_lenient_maps_them() -> None:

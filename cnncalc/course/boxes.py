@@ -265,7 +265,8 @@ def _label(value: object, source: str = "FILE") -> str | None:
     """A class name as given (a JSON number or string), safe to print: escaped and at most 40 characters."""
     if value is None:
         return None
-    text = value.strip() if isinstance(value, str) else str(value) if isinstance(value, (int, Fraction)) else None
+    number = isinstance(value, (int, Fraction)) and not isinstance(value, bool)  # JSON true is not a class
+    text = value.strip() if isinstance(value, str) else str(value) if number else None
     if text is None:
         raise ArchError(
             "a box's class is a name or a number",

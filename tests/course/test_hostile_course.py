@@ -193,8 +193,9 @@ def test_csv_field_over_the_csv_limit(tmp_path: Path) -> None:
     )
 
 
-def test_a_box_class_that_is_neither_name_nor_number(tmp_path: Path) -> None:
-    (tmp_path / "boxes.json").write_text(json.dumps([{"box": [0, 0, 1, 1], "score": 0.9, "class": ["car"]}]))
+@pytest.mark.parametrize("label", [["car"], True])
+def test_a_box_class_that_is_neither_name_nor_number(tmp_path: Path, label: object) -> None:
+    (tmp_path / "boxes.json").write_text(json.dumps([{"box": [0, 0, 1, 1], "score": 0.9, "class": label}]))
     one_line(
         run("nms", "boxes.json", cwd=tmp_path),
         1,

@@ -1,10 +1,15 @@
-"""Normalisation and learned scales: ``bn``, ``layernorm``, ``groupnorm``, ``instancenorm``, ``layerscale``.
+"""Normalisation and learned scales: ``bn``, ``layernorm``, ``groupnorm``, ``instancenorm``, ``layerscale``,
+``normalization``.
 
 Each keeps the shape and the receptive field (a norm's statistics are not part of the
 field, as for ``bn``) and adds no MACs. Parameters follow the PyTorch module the kind
 names: ``BatchNorm*d`` (gamma, beta trained; running mean and variance not), ``LayerNorm(C)``
 over the channels at each position (ConvNeXt's ``LayerNorm2d``), ``GroupNorm(G, C)``,
 ``InstanceNorm*d(C, affine=)`` (no running statistics by default) and ConvNeXt's layer scale.
+``normalization`` is Keras's ``Normalization(axis=-1)`` (the input scaling of
+``keras.applications``' EfficientNets): a mean and a variance per channel and a scalar
+``count``, none of them trained: 2C + 1 non-trainable. Its ``(x - mean) / sqrt(variance)``
+per element is counted like ``bn`` at inference (the same per-channel affine map): no MACs.
 """
 
 from __future__ import annotations
@@ -12,10 +17,10 @@ from __future__ import annotations
 from functools import partial
 
 from cnncalc.dims import Dim, as_int, product
-from cnncalc.formula import Line, Math, letter, number, result, times
+from cnncalc.formula import Line, Math, letter, number, plus, result, times
 from cnncalc.layers.base import Computed, LayerContext, LayerKind
 from cnncalc.layers.elementwise import run_unchanged
-from cnncalc.layers.saving import INPUT, Own, SaveContext, Saved, elements, saves_input_if_training
+from cnncalc.layers.saving import INPUT, NOTHING, Own, SaveContext, Saved, elements, saves_input_if_training
 from cnncalc.model import Shape
 from cnncalc.receptive import keep_field
 
@@ -130,6 +135,25 @@ def explain_layerscale(ctx: LayerContext, computed: Computed) -> list[Line]:
     return [params_line(1, computed, ctx, "one learned factor per channel")]
 
 
+def compute_normalization(ctx: LayerContext) -> Computed:
+    """Keras's ``Normalization`` on the channels: ``mean`` and ``variance`` (C each) and ``count`` (one
+    number), all non-trainable; no MACs (weight multiply-accumulates only, as for ``bn``)."""
+    return Computed(output=ctx.input, non_trainable_params=2 * ctx.input.channels + 1)
+
+
+def explain_normalization(ctx: LayerContext, computed: Computed) -> list[Line]:
+    return [
+        params_line(0, computed, ctx, "Keras's Normalization learns nothing"),
+        Line(
+            name=letter("non-trainable", r"\text{non-trainable}"),
+            formula=plus(times(number(2), letter("C")), ("+", number(1))),
+            numbers=plus(times(number(2), number(ctx.input.channels)), ("+", number(1))),
+            result=result(computed.non_trainable_params),
+            note="mean and variance per channel, and one count",
+        ),
+    ]
+
+
 def saves_batchnorm(ctx: SaveContext) -> Saved:
     """NativeBatchNormBackward keeps the input and the batch's mean and inverse std per channel
     (in the activations' dtype on CPU); ``center=no`` is written as ``bn(x) * gamma``, whose mul
@@ -139,6 +163,13 @@ def saves_batchnorm(ctx: SaveContext) -> Saved:
     if ctx.spec.scale and not ctx.spec.center and ctx.trains:
         return Saved(inputs=(0,), own=(*stats, Own(elements(ctx.output))))
     return Saved(inputs=(0,), own=stats)
+
+
+def saves_normalization(ctx: SaveContext) -> Saved:
+    """``(x - mean) / sqrt(variance)``: the subtraction keeps nothing; the division keeps its divisor,
+    ``sqrt(variance)`` computed from the buffer (C numbers, whatever the batch), when the input
+    needs a gradient."""
+    return Saved(own=(Own(0, ctx.output.channels),)) if ctx.grads[0] else NOTHING
 
 
 def _positions(shape: Shape) -> Dim:
@@ -224,5 +255,14 @@ KINDS = (
         compute=compute_layerscale,
         saves=saves_input_if_training,
         explain=explain_layerscale,
+    ),
+    _norm(
+        name="normalization",
+        summary="Keras's Normalization on the channels: mean and variance per channel and a count, "
+        "all non-trainable: 2C + 1",
+        example="normalization",
+        compute=compute_normalization,
+        saves=saves_normalization,
+        explain=explain_normalization,
     ),
 )

@@ -9,7 +9,9 @@ lower rank is reshaped to broadcast (squeeze-and-excitation). Kinds Keras has no
 (``slice``, ``shuffle``, ``layerscale``) are small ``Lambda`` layers or a ``LayerScale`` class
 written into the file; ``pixelshuffle``/``pixelunshuffle`` are a Reshape, Permute, Reshape in
 PyTorch's pixel order; ``droppath`` is ``Dropout`` with a per-sample
-noise shape. ``trainable=no`` passes ``trainable=False``. The code imports only keras.
+noise shape; ``normalization`` is Keras's own ``Normalization(axis=-1)`` (mean 0 and variance 1
+until ``adapt``; built for C channels it holds mean, variance and count: 2C + 1). ``trainable=no``
+passes ``trainable=False``. The code imports only keras.
 """
 
 from __future__ import annotations
@@ -181,6 +183,7 @@ def _other(w: _Writer, row: LayerRow, x: str, operands: list[str], comment: str,
         "pad": lambda: f"layers.ZeroPadding{_d(row, kind)}D({_edges(row, 1)})",
         "crop": lambda: f"layers.Cropping{_d(row, kind)}D({_edges(row, -1)})",
         "layerscale": lambda: f"LayerScale({frozen[2:]})",
+        "normalization": lambda: "layers.Normalization(axis=-1)",
         **{name: (lambda name=name: ACTIVATIONS[name]) for name in ACTIVATIONS},  # type: ignore[misc]
     }
     if kind == "identity":

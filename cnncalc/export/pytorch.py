@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from cnncalc.analysis import Report, analyze
 from cnncalc.export.naming import Namer, class_name, identifier, integer
-from cnncalc.export.torch_layers import EMITTERS, Emit
+from cnncalc.export.torch_layers import EMITTERS, HELPER_CLASSES, Emit
 from cnncalc.graph import walk
 from cnncalc.model import Arch
 
@@ -24,6 +24,8 @@ def export_pytorch(arch: Arch, *, name: str | None = None) -> str:
     """The source of a Python module defining ``class NAME(nn.Module)`` and ``INPUT_SIZE``."""
     report = analyze(arch)
     cls = identifier(name) if name else class_name(arch.source)
+    if cls in HELPER_CLASSES:  # drop_path.arch: the helper class keeps its name
+        cls += "Net"
     namer = Namer()
     init: list[str] = []
     forward: list[str] = []

@@ -9,6 +9,9 @@ Conventions of the generated code (NCHW, as PyTorch expects; the ``.arch`` is ch
   is cropped/extended with ``F.pad`` (negative amounts crop).
 - ``fc`` flattens its input with ``torch.flatten(x, 1)`` (channel-first order; the counts are
   the same in either order). ``layernorm`` and ``layerscale`` act on the channel dim.
+- ``normalization`` (Keras's ``Normalization``) is a small ``KerasNormalization`` module written into the
+  file: its mean, variance and count are buffers (not parameters, as Keras's are not trainable), the
+  count a float in the module's dtype so that the state_dict's bytes are cnncalc's parameter bytes.
 - ``mul`` broadcasts as the ``.arch`` does (aligned at the channel end): an operand of lower
   rank is viewed as ``N x C x 1 ... x dims``.
 - ``trainable=no`` becomes ``requires_grad_(False)`` on the layer's parameters.
@@ -38,6 +41,25 @@ class DropPath(nn.Module):
         mask = x.new_empty((x.shape[0],) + (1,) * (x.dim() - 1)).bernoulli_(keep)
         return x * mask / keep
 '''
+
+NORMALIZATION = '''
+class KerasNormalization(nn.Module):
+    """Keras's Normalization(axis=-1) on the channel dim: (x - mean) / max(sqrt(var), 1e-7), with the
+    mean, variance and count (Keras's non-trainable weights) as buffers: the state_dict holds them."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(channels))
+        self.register_buffer("var", torch.ones(channels))
+        self.register_buffer("count", torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        shape = (-1,) + (1,) * (x.dim() - 2)
+        return (x - self.mean.view(shape)) / self.var.sqrt().clamp_min(1e-7).view(shape)
+'''
+
+#: the classes helpers write into the file (the exported network's own class is named otherwise)
+HELPER_CLASSES = frozenset({"DropPath", "KerasNormalization"})
 
 ACTIVATIONS = {
     "relu": "nn.ReLU()",
@@ -249,6 +271,11 @@ def instancenorm(e: Emit) -> str:
     return f"{e.module('instancenorm', f'nn.InstanceNorm{d}d({e.channels}{affine})')}({e.x})"
 
 
+def normalization(e: Emit) -> str:
+    e.helpers.add(NORMALIZATION)
+    return f"{e.module('normalization', f'KerasNormalization({e.channels})')}({e.x})"
+
+
 def layerscale(e: Emit) -> str:
     return f"{e.x} * {e.broadcast_view(e.module('scale', f'nn.Parameter(torch.ones({e.channels}))'))}"
 
@@ -361,6 +388,7 @@ EMITTERS: dict[str, Emitter] = {
     "groupnorm": groupnorm,
     "instancenorm": instancenorm,
     "layerscale": layerscale,
+    "normalization": normalization,
     **{kind: activation for kind in (*ACTIVATIONS, "leakyrelu", "prelu")},
     "dropout": dropout,
     "droppath": dropout,

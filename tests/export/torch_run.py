@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from cnncalc.export.torch_layers import HELPER_CLASSES
+
 torch = pytest.importorskip("torch")
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
@@ -20,7 +22,7 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 class Measured:
     outputs: list[list[int]]  # channels-last, batch dropped, the main output first
     trainable_params: int
-    non_trainable_params: int  # BN running mean and variance, plus frozen parameters (Keras's split)
+    non_trainable_params: int  # BN running mean and variance, other modules' buffers, frozen parameters (Keras's split)
     macs: int
 
 
@@ -32,7 +34,7 @@ def load_module(source: str, name: str = "cnncalc_exported") -> types.ModuleType
 
 def model_class(module: types.ModuleType) -> Any:
     classes = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, torch.nn.Module)]
-    return next(c for c in classes if c.__module__ == module.__name__ and c.__name__ != "DropPath")
+    return next(c for c in classes if c.__module__ == module.__name__ and c.__name__ not in HELPER_CLASSES)
 
 
 def channels_last(tensor: Any) -> list[int]:
@@ -50,6 +52,13 @@ def measure_model(model: Any, input_size: tuple[int, ...], device: str = "meta")
         m.running_mean.numel() + m.running_var.numel()
         for m in model.modules()
         if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.running_mean is not None
+    )
+    # other modules' buffers are non-trainable state too (the export's KerasNormalization: mean, var, count)
+    stats += sum(
+        b.numel()
+        for m in model.modules()
+        if not isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+        for b in m.buffers(recurse=False)
     )
     return Measured(
         outputs=[channels_last(r) for r in results],

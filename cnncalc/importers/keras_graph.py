@@ -15,9 +15,9 @@ Conventions:
   pool's ``C`` back its ``1 x 1`` (the ``.arch``'s ``gap`` already has them):
   ``Reshape((..., g, C/g))``, ``Permute`` swapping the last two axes, ``Reshape`` back is
   ``shuffle G=g``; a ``Permute`` that moves the channel axis anywhere else has no ``.arch`` form.
-- ``Normalization`` (adapted: non-trainable mean and variance per channel) is
-  ``bn scale=no center=no``: 2C non-trainable numbers. Keras also keeps a ``count`` (one
-  non-trainable scalar) that no ``.arch`` line holds: a warning says so. With ``mean=``/``variance=``
+- ``Normalization`` on the channel axis (adapted: non-trainable mean and variance per channel and
+  a scalar ``count``) is ``normalization``: 2C + 1 non-trainable numbers, as Keras counts them
+  (``invert=True`` holds the same weights). Other axes are refused. With ``mean=``/``variance=``
   given as constants it has no weights and is an ``identity`` line.
 - ``Lambda`` runs arbitrary Python code, which cnncalc never reads: refused; so is arithmetic
   with a constant (``x + 3.0`` in a functional model is an ``Add`` with one tensor).
@@ -236,11 +236,7 @@ class Graph:
             return source
         if config.get("mean") is not None:  # constants in the config: no weights
             return (self.reader.add("identity", [source[0]], name), "", 0)
-        self.warnings.append(
-            f"{name}: Keras's Normalization also keeps a 'count' (1 non-trainable number) that no .arch line "
-            "holds; the mean and variance are counted (bn scale=no center=no)"
-        )
-        return (self.reader.add("bn scale=no center=no", [source[0]], name), "", 0)
+        return (self.reader.add("normalization", [source[0]], name), "", 0)
 
     def _view(self, kind: str, config: dict[str, Any], name: str, source: Value, shape: list[Any]) -> Value:
         """``Reshape``/``Permute``: a flatten, or a step of a channel shuffle."""

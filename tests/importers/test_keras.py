@@ -171,9 +171,10 @@ def test_normalization_and_channel_shuffle(tmp_path: Path) -> None:
     totals = analyze(parse(result.text, "n.arch")).totals
     trainable, non_trainable = keras_counts(model)
     assert totals.trainable_params == trainable
-    # Keras's adapted Normalization keeps mean and variance (2C) and a count (1): the count has no .arch line
-    assert totals.non_trainable_params == non_trainable - 1 == 2 * 3
-    assert any("norm" in w and "count" in w for w in result.warnings)
+    # Keras's adapted Normalization keeps mean and variance (2C) and a count (1): the .arch's normalization
+    assert totals.non_trainable_params == non_trainable == 2 * 3 + 1
+    assert "normalization" in result.text
+    assert not result.warnings
     assert "shuffle G=2" in result.text
     assert totals.output_shape.as_list() == list(model(np.zeros((1, 6, 6, 3), "float32")).shape[1:])
 
@@ -190,3 +191,13 @@ def test_permute_and_lambda_are_refused_in_one_line(tmp_path: Path) -> None:
     assert "perm (Permute, node 1: Permute(3, 1, 2) moves the channel axis; .arch tensors stay channels-last" in message
     assert "lam (Lambda, node 2: a Lambda layer runs arbitrary Python code, which cnncalc does not read)" in message
     assert "\n" not in message
+
+
+@pytest.mark.slow
+def test_efficientnet_b0_normalization_counts_like_keras(tmp_path: Path) -> None:
+    """keras.applications' EfficientNetB0 scales its input with a Normalization layer (mean, variance,
+    count): the import's non-trainable total is model.summary()'s 42,023, not one short."""
+    model = keras.applications.EfficientNetB0(weights=None, input_shape=(224, 224, 3))
+    text = check(model, tmp_path)
+    assert keras_counts(model)[1] == 42_023
+    assert any(line.split("#")[0].split(":")[-1].split() == ["normalization"] for line in text.splitlines())

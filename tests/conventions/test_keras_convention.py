@@ -135,3 +135,9 @@ def test_keras_convention_on_the_stress_architecture(monkeypatch: pytest.MonkeyP
 def test_keras_convention_on_zoo_models(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     text = re.sub(r"^input \S+", f"input {ZOO[name]}", zoo_text(name), count=1, flags=re.MULTILINE)
     _check(parse_text(text, f"zoo:{name}"), monkeypatch)
+
+
+def test_keras_convention_on_keras_normalization(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keras's Normalization (mean, variance, count: all non-trainable), on a feature map and a vector."""
+    text = "input 16x16x3\nnormalization\nconv K=8 F=3 P=1\nbn\nrelu\ngap\nflatten\nnormalization\nfc 10\n"
+    _check(parse_text(text, "keras_normalization"), monkeypatch)

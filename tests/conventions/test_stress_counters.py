@@ -214,3 +214,15 @@ def test_stress_architecture_written_by_hand(case: str, tool: str) -> None:
 def test_stress_architecture_module_by_module(case: str, tool: str) -> None:
     arch = _arch(case)
     check_per_module(tool, arch, analyze(arch))
+
+
+#: Keras's Normalization (the input scaling of keras.applications' EfficientNets) as cnncalc's export
+#: writes it: a module of its own whose buffers no counter counts as parameters and whose
+#: subtraction and division no counter counts as compute
+NORMALIZATION = "input 8x8x3\nnormalization\nconv K=8 F=3 P=1\nbn\nrelu\ngap\nfc 4\n"
+
+
+@pytest.mark.parametrize("tool", list(TOOLS))
+def test_keras_normalization_module_by_module(tool: str) -> None:
+    arch = parse_text(NORMALIZATION, "normalization_case")
+    check_per_module(tool, arch, analyze(arch))

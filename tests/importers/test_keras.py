@@ -201,3 +201,11 @@ def test_efficientnet_b0_normalization_counts_like_keras(tmp_path: Path) -> None
     text = check(model, tmp_path)
     assert keras_counts(model)[1] == 42_023
     assert any(line.split("#")[0].split(":")[-1].split() == ["normalization"] for line in text.splitlines())
+
+
+@pytest.mark.slow  # importing keras on the torch backend takes most of the time
+def test_normalization_on_another_axis_is_refused(tmp_path: Path) -> None:
+    inp = keras.Input((4, 6, 3))
+    keras.Model(inp, layers.Normalization(axis=1, name="rows")(inp)).save(str(tmp_path / "m.keras"))
+    with pytest.raises(Exception, match=r"rows \(Normalization, node \d+: normalises other axes than the channels\)"):
+        import_keras(str(tmp_path / "m.keras"))

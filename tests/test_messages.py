@@ -94,7 +94,8 @@ ARCHITECTURES = [
     ),
     pytest.param(
         '{"input": "8x8x1", "layers": [{"kind": "repeat", "count": 1000000000, "layers": [{"kind": "relu"}]}]}',
-        "1:1: error: this architecture unrolls to more than 1,000,000 layers (hint: check the repeat counts)",
+        "1:82: error: with this layer the architecture unrolls to more than 1,000,000 layers, the most cnncalc handles "
+        "(hint: the limit is fixed; check the repeat counts)",
         id="json-unrolls",
     ),
     pytest.param(LONG["json-deep"], "1:1: error: JSON nests too deeply", id="json-deep"),

@@ -11,6 +11,7 @@ import pytest
 
 import cnncalc
 from cnncalc.export.pytorch import export_pytorch
+from cnncalc.memory import memory
 from tests.export.torch_run import load_module, model_class
 
 os.environ.setdefault("KERAS_BACKEND", "torch")  # before anything imports keras
@@ -78,3 +79,15 @@ def test_exported_module_computes_what_keras_computes() -> None:
     with torch.no_grad():
         ours = model(torch.from_numpy(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1).numpy()
     assert np.allclose(ours, theirs, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+def test_parameter_bytes_are_the_exported_state_dict(dtype: str) -> None:
+    """The count is a buffer in the module's dtype: the state_dict's bytes are cnncalc's parameter bytes."""
+    arch = report_arch((8, 8, 5))
+    size = {"float32": 4, "float16": 2, "float64": 8}[dtype]
+    found = memory(cnncalc.analyze(arch), batch=1, dtype=dtype, bytes_per_element=size, optimizer=None)
+    model = model_class(load_module(export_pytorch(arch)))().to(getattr(torch, dtype))
+    state = model.state_dict()
+    assert sorted(state) == ["normalization1.count", "normalization1.mean", "normalization1.var"]
+    assert found.parameter_bytes == sum(t.numel() * t.element_size() for t in state.values())

@@ -90,6 +90,66 @@ CASES = [
         r"net.arch:2:\d+: error: .*more than 1,000,000 layers",
         files={"net.arch": f"input 8x8x3\nrepeat {GOOGOL} {{ relu }}\n"},
     ),
+    # --- the JSON form: layers counted while walking, nesting refused in one line
+    Case(
+        "json-nested-repeats",
+        ("summary", "net.json"),
+        1,
+        r"net.json:1:\d+: error: with this layer the architecture unrolls to more than 1,000,000 layers",
+        files={
+            "net.json": '{"input": "8x8x3", "layers": [{"kind": "repeat", "count": 1000, "layers": '
+            '[{"kind": "repeat", "count": 1001, "layers": [{"kind": "relu"}]}]}]}'
+        },
+    ),
+    Case(
+        "json-repeat-googol",
+        ("summary", "net.json"),
+        1,
+        r"net.json:1:\d+: error: .*more than 1,000,000 layers",
+        files={
+            "net.json": f'{{"input": "8x8x3", "layers": [{{"kind": "repeat", "count": {GOOGOL}, '
+            '"layers": [{"kind": "relu"}]}]}'
+        },
+    ),
+    Case(
+        "json-count-after-layers",
+        ("summary", "net.json"),
+        1,
+        r"net.json:1:\d+: error: with this repeat the architecture unrolls to more than 1,000,000 layers",
+        files={
+            "net.json": '{"input": "8x8x3", "layers": [{"layers": [{"kind": "relu"}], "kind": "repeat", '
+            f'"count": {GOOGOL}}}]}}'
+        },
+    ),
+    Case(
+        "json-100000-nested-arrays",
+        ("summary", "net.json"),
+        1,
+        r"net.json:1:1: error: JSON nests too deeply",
+        files={"net.json": "[" * 100_000 + "]" * 100_000},
+    ),
+    Case(
+        "json-deep-value",
+        ("summary", "-"),
+        1,
+        r"<stdin>:1:\d+: error: JSON nests too deeply",
+        stdin=(
+            '{"input": "8x8x3", "layers": [{"kind": "relu", "x": ' + '{"a": ' * 100_000 + "}" * 100_000 + "}]}"
+        ).encode(),
+    ),
+    Case(
+        "json-deep-repeats",
+        ("summary", "net.json"),
+        1,
+        r"net.json:1:\d+: error: repeat blocks nest deeper than 100",
+        files={
+            "net.json": '{"input": "8x8x3", "layers": '
+            + '[{"kind": "repeat", "count": 1, "layers": ' * 50_000
+            + '[{"kind": "relu"}]'
+            + "}]" * 50_000
+            + "}"
+        },
+    ),
     # --- exact numbers: digits, exponents, unicode digits
     Case(
         "input-digits",

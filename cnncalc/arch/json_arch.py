@@ -39,6 +39,8 @@ _FLAT = re.compile(
     r"\{(?:[^{}\[\]\"]|" + _STRING + r"|\[(?:[^{}\[\]\"]|" + _STRING + r"|\[(?:[^{}\[\]\"]|" + _STRING + r")*\])*\])*\}"
 )
 _CONTAINERS = ("repeat", "block")
+#: the columns of a layer object met again elsewhere (never mutated; see LayerSpec.column_of)
+_AT_THE_OBJECT: dict[str, int] = {}
 _MEMO_FIELDS = tuple(f.name for f in fields(LayerSpec) if f.name not in ("line", "column", "columns"))
 #: every flag of some kind (``"ceil": true``); whether this kind takes it is checked as for text
 _FLAGS = frozenset(UNIVERSAL_FLAGS).union(*(kind.flags for kind in REGISTRY.values()))
@@ -235,8 +237,9 @@ class _Reader:
             known = self.memo.get(flat.group())
             if known is not None:  # the same object as before: the same layer, at another place
                 fields, columns = known
-                if next(iter(columns.values())) != here.column:  # every member of an object points at it
-                    columns = dict.fromkeys(columns, here.column)
+                if next(iter(columns.values())) != here.column:
+                    # every member of a JSON object points at the object: column_of() falls back to it
+                    columns = _AT_THE_OBJECT
                 layer = LayerSpec(line=here.line, column=here.column, columns=columns, **fields)
                 self.append(layer, here, factor, labels, nodes)
                 return flat.end()

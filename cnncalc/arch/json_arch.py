@@ -417,4 +417,7 @@ def parse_json(text: str, source: str) -> Arch:
     """A JSON architecture, walked once: at most ``reader.MAX_LAYERS`` layers, refused at the layer past it."""
     reader = _Reader(text, source)
     with paused_gc():
-        return reader.document()
+        try:
+            return reader.document()
+        except RecursionError:  # repeats stop at MAX_DEPTH first; this only guards a lowered recursion limit
+            raise ArchError("JSON nests too deeply", location=Location(source=source, line=1, column=1)) from None

@@ -204,3 +204,27 @@ def test_both_forms_give_the_same_report(name: str) -> None:
         for row in report["layers"]:
             row.pop("line", None)
     assert json.dumps(from_json, sort_keys=True) == json.dumps(from_text, sort_keys=True)
+
+
+def test_a_lowered_recursion_limit_is_still_one_error() -> None:
+    # 90 nested repeats are allowed, but not within 150 frames of this one: one error, not a RecursionError
+    import sys
+
+    depth, frame = 0, sys._getframe()
+    while frame.f_back is not None:
+        depth, frame = depth + 1, frame.f_back
+    text = (
+        '{"input": "8x8x1", "layers": '
+        + '[{"kind": "repeat", "count": 1, "layers": ' * 90
+        + '[{"kind": "relu"}]'
+        + "}]" * 90
+        + "}"
+    )
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 150)
+    try:
+        message = _error(text)
+    finally:
+        sys.setrecursionlimit(old)
+    assert message == "n.json:1:1: error: JSON nests too deeply"
+    assert len(parse_json(text, "n.json").body) == 1

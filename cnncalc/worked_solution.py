@@ -190,7 +190,7 @@ def total_lines(report: Report) -> list[Line]:
                 name=letter("trainable params", r"\text{trainable params}"),
                 numbers=plus(result(totals.total_params), ("-", result(totals.non_trainable_params))),
                 result=result(totals.trainable_params),
-                note="non-trainable: BN running statistics and frozen layers",
+                note="non-trainable: running statistics (bn, normalization) and frozen layers",
             )
         )
     macs = [row.macs for row in report.rows if str(row.macs) != "0"]

@@ -229,8 +229,8 @@ class _Reader:
         """One entry of a ``layers`` list, appended to ``nodes``; returns the offset after it."""
         text = self.text
         if text[offset : offset + 1] != "{":
-            item, _ = self.value(offset)
-            raise where.error(f"a layer must be an object, got {json.dumps(item)[:40]}")
+            entry, _ = self.value(offset)
+            raise where.error(f"a layer must be an object, got {json.dumps(entry)[:40]}")
         here = self.where_at(offset)
         flat = _FLAT.match(text, offset)
         if flat is not None:
@@ -243,7 +243,13 @@ class _Reader:
                 layer = LayerSpec(line=here.line, column=here.column, columns=columns, **fields)
                 self.append(layer, here, factor, labels, nodes)
                 return flat.end()
-        item, end = self.members(offset, self.walker(here, factor, depth, labels))
+        item: dict[str, Any] | None = None
+        if flat is not None:  # no object inside: decoded in one call, unless it is a (broken) repeat or block
+            item, end = self.value(offset)
+            if item.get("kind") in _CONTAINERS:
+                item = None
+        if item is None:
+            item, end = self.members(offset, self.walker(here, factor, depth, labels))
         kind = item.get("kind")
         if not isinstance(kind, str):
             raise here.error('a layer object needs a "kind" string', hint='e.g. {"kind": "conv", "K": 32, "F": 3}')
@@ -253,7 +259,7 @@ class _Reader:
         if kind == "input":
             raise here.error("'input' must be the first entry, and given once")
         layer = self.layer(item, kind, here)
-        if flat is not None and flat.end() == end:
+        if flat is not None and flat.end() == end and layer.label is None:  # a label is written once per scope
             self.memo[flat.group()] = ({name: getattr(layer, name) for name in _MEMO_FIELDS}, layer.columns)
         self.append(layer, here, factor, labels, nodes)
         return end

@@ -31,9 +31,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     if os.environ.get("CNNCALC_REQUIRE_ORACLE") != "1":
         return
     missing = [
-        report.nodeid
-        for report in terminalreporter.stats.get("skipped", [])
-        if "torch" in _skip_reason(report).lower()
+        report.nodeid for report in terminalreporter.stats.get("skipped", []) if "torch" in _skip_reason(report).lower()
     ]
     if missing:
         terminalreporter.write_line(

@@ -91,8 +91,13 @@ def layer_spec(kind_name: str, options: LayerOptions) -> LayerSpec:
     """Validate the options for the kind and build its :class:`LayerSpec`."""
     name = "maxpool" if kind_name.lower() == "pool" else kind_name.lower()
     kind = lookup(name)
-    if kind is None or kind_name.lower() not in LAYER_KINDS:
+    if kind is None:
         raise UsageError(f"unknown layer kind '{kind_name}'", hint=f"use one of {', '.join(LAYER_KINDS)}")
+    if kind_name.lower() not in LAYER_KINDS:  # a kind of the format that has no options of its own here
+        raise UsageError(
+            f"'cnncalc layer' computes {', '.join(LAYER_KINDS)}; '{kind_name}' is a kind of the .arch format",
+            hint=f"run it in a file: printf 'input 8x8x3\\n{kind.name}\\n' | cnncalc summary -",
+        )
     fields: dict[str, Any] = {}
     words = [kind.name]
     for option, key in _OPTION_KEYS.items():

@@ -70,6 +70,12 @@ def test_layer_kinds(run_cli: Callable[..., Any], args: list[str], output: list[
     ("args", "message"),
     [
         (["norm", "--input", "3x3x1"], "unknown layer kind 'norm'"),
+        (
+            ["bn", "--input", "3x3x1"],
+            "'cnncalc layer' computes conv, dwconv, deconv, maxpool, avgpool, pool, fc; "
+            "'bn' is a kind of the .arch format (hint: run it in a file: "
+            "printf 'input 8x8x3\\nbn\\n' | cnncalc summary -)",
+        ),
         (["maxpool", "--input", "8x8x1", "--kernel", "2", "--groups", "2"], "--groups does not apply to maxpool"),
         (["conv", "--input", "8x8x1", "--kernel", "2", "--filters", "2", "--ceil"], "--ceil does not apply to conv"),
         (["fc", "--input", "10"], "fc needs --units"),

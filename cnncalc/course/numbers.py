@@ -292,15 +292,20 @@ def show_written(value: Real, fractions: bool) -> str:
     return scientific(value, 6)
 
 
+def json_float(value: float) -> float | str | None:
+    """A float as strict JSON holds it: infinities as the strings ``"inf"``/``"-inf"``, NaN as ``null``."""
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
+
+
 def json_number(value: Real) -> int | float | str | None:
     """JSON has no fractions: integers stay exact, other values become floats; a fraction no float
     can hold is the string ``"p/q"``, infinities are ``"inf"``/``"-inf"`` and NaN is ``null``."""
     if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return value
+        return json_float(value)
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return value.numerator

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cnncalc.course.numbers import unlimited_digits
+from cnncalc.course.numbers import json_float, unlimited_digits
 from cnncalc.formula import Line
 
 if TYPE_CHECKING:
@@ -54,11 +53,7 @@ def steps_json(steps: tuple[Line, ...]) -> list[dict[str, str]]:
 def _strict(value: Any) -> Any:
     """Floats JSON cannot hold, as the documented strings: ``"inf"``, ``"-inf"``; NaN as ``null``."""
     if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return value
+        return json_float(value)
     if isinstance(value, dict):
         return {k: _strict(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

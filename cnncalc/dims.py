@@ -210,9 +210,7 @@ def maximum(a: Dim, b: Dim) -> Dim:
         return max(a, b)
     import sympy
 
-    decided = sign_of(a - b)
-    if decided is None:
-        decided = _floor_sign(a, b)
+    decided = _compare(a, b)
     if decided is not None:
         return normalize(a if decided > 0 else b)
     return bounded(normalize(sympy.Max(a, b)))
@@ -224,12 +222,16 @@ def minimum(a: Dim, b: Dim) -> Dim:
         return min(a, b)
     import sympy
 
-    decided = sign_of(a - b)
-    if decided is None:
-        decided = _floor_sign(a, b)
+    decided = _compare(a, b)
     if decided is not None:
         return normalize(b if decided > 0 else a)
     return bounded(normalize(sympy.Min(a, b)))
+
+
+def _compare(a: Dim, b: Dim) -> int | None:
+    """The sign of ``a - b`` where the bounds decide it (first as is, then with floors relaxed), else None."""
+    decided = sign_of(a - b)
+    return decided if decided is not None else _floor_sign(a, b)
 
 
 def product(values: tuple[Dim, ...] | list[Dim]) -> Dim:

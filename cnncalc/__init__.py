@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from cnncalc.analysis import LayerRow, Report, Totals, analyze
 from cnncalc.arch.reader import parse
-from cnncalc.errors import ArchError, CnncalcError, ShapeError, UsageError
+from cnncalc.errors import ArchError, CnncalcError, ModelError, ShapeError, UsageError
 from cnncalc.model import Arch
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ __all__ = [
     "ArchError",
     "CnncalcError",
     "LayerRow",
+    "ModelError",
     "Report",
     "ShapeError",
     "Totals",

@@ -102,6 +102,13 @@ class ArchError(CnncalcError):
     """The architecture text is malformed (syntax, unknown names, bad values)."""
 
 
+class ModelError(ArchError):
+    """An imported model (ONNX, Keras, PyTorch) whose content cannot be read or described as a
+    ``.arch`` network: not a model at all, several inputs, an operator with no ``.arch`` equivalent.
+    Exit code 1, like a mistake in a ``.arch`` file; a command line that does not reach the model
+    (an unreadable file, a bad ``--input``, a missing package) is a :class:`UsageError`."""
+
+
 class ShapeError(CnncalcError):
     """The architecture is well formed but its arithmetic does not work out."""
 

@@ -13,7 +13,7 @@ import re
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "cnncalc"
-ERROR_CALLS = {"UsageError", "ArchError", "ShapeError", "CnncalcError", "BadParameter"}
+ERROR_CALLS = {"UsageError", "ArchError", "ModelError", "ShapeError", "CnncalcError", "BadParameter"}
 ERROR_METHODS = {"error", "fail"}
 
 

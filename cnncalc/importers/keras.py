@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from cnncalc.errors import UsageError
+from cnncalc.errors import ModelError, UsageError
 from cnncalc.importers.arch_writer import write_arch
 from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, unsupported_error
 from cnncalc.importers.statements import padding, per_dim, statement
@@ -58,9 +58,9 @@ def read_config(path: str) -> dict[str, Any]:
     except OSError as error:
         raise UsageError(f"cannot read '{path}': {error.strerror}") from None
     except (KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise UsageError(f"'{path}' is not a Keras model: {error}") from None
+        raise ModelError(f"'{path}' is not a Keras model: {error}") from None
     if not isinstance(config, dict) or "class_name" not in config:
-        raise UsageError(f"'{path}' is not a Keras model configuration")
+        raise ModelError(f"'{path}' is not a Keras model configuration")
     return config
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from cnncalc.errors import UsageError
+from cnncalc.errors import ModelError
 from cnncalc.importers.layers import INPUT, Unsupported
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class Graph:
         listed = body.get("input_layers") or []
         order = [str(i[0]) for i in ([listed] if listed and isinstance(listed[0], str) else listed)]
         if not inputs and len(order) > 1:
-            raise UsageError(f"the model has {len(order)} inputs; cnncalc imports networks with exactly one")
+            raise ModelError(f"the model has {len(order)} inputs; cnncalc imports networks with exactly one")
         for layer in layers:
             if layer.get("class_name") == "InputLayer":
                 shape = layer.get("config", {}).get("batch_shape") or layer.get("config", {}).get("batch_input_shape")
@@ -145,7 +145,7 @@ class Graph:
             ready = next((c for c in pending if all(ref in values for ref, _ in _refs(c[2]))), None)
             if ready is None:
                 names = ", ".join(sorted({_name(c[0]) for c in pending}))
-                raise UsageError(f"the Keras graph reads tensors no layer produces (at {names})")
+                raise ModelError(f"the Keras graph reads tensors no layer produces (at {names})")
             pending.remove(ready)
             layer, k, node = ready
             refs = _refs(node)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cnncalc.errors import ArchError, UsageError
+from cnncalc.errors import ModelError, UsageError
 
 #: the producer index of the network input
 INPUT = -1
@@ -52,9 +52,9 @@ class Imported:
     warnings: tuple[str, ...] = ()
 
 
-def unsupported_error(nodes: Sequence[Unsupported], source: str) -> ArchError:
+def unsupported_error(nodes: Sequence[Unsupported], source: str) -> ModelError:
     listed = "; ".join(str(node) for node in nodes)
-    return ArchError(
+    return ModelError(
         f"{source}: {len(nodes)} operator(s) have no .arch equivalent: {listed}",
         hint="--lenient maps parameter-free, shape-preserving ones to identity",
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cnncalc.errors import UsageError
+from cnncalc.errors import ModelError, UsageError
 from cnncalc.importers.arch_writer import write_arch
 from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, missing_extra, unsupported_error
 from cnncalc.importers.onnx_graph import Constants, Value, node_shapes
@@ -112,7 +112,7 @@ class Walk:
         initializers = {t.name for t in graph.initializer}
         names = [i.name for i in graph.input if i.name not in initializers]
         if len(names) != 1:
-            raise UsageError(f"the model has {len(names)} inputs; cnncalc imports networks with exactly one")
+            raise ModelError(f"the model has {len(names)} inputs; cnncalc imports networks with exactly one")
         return str(names[0])
 
 
@@ -127,7 +127,7 @@ def import_onnx(path: str, *, input_dims: str | None = None, lenient: bool = Fal
     except OSError as error:
         raise UsageError(f"cannot read '{path}': {error.strerror}") from None
     except Exception as error:
-        raise UsageError(f"'{path}' is not an ONNX model: {error}") from None
+        raise ModelError(f"'{path}' is not an ONNX model: {error}") from None
     dims = _fix_input(model, input_dims, path)
     walk = Walk(model, path, lenient)
     walk.run(model.graph, dims)
@@ -172,7 +172,7 @@ def _outputs(walk: Walk, names: Sequence[str], rank: int) -> list[Layer]:
 
     producers = [walk.values[n].producer for n in names if n in walk.values]
     if not producers:
-        raise UsageError(f"{walk.source}: the graph's output does not depend on its input")
+        raise ModelError(f"{walk.source}: the graph's output does not depend on its input")
     layers, (main, *extra) = tidy(walk.layers, producers, rank)
     for p in extra:
         if p != INPUT:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from cnncalc.errors import UsageError
+from cnncalc.errors import ModelError, UsageError
 from cnncalc.importers.arch_writer import write_arch
 from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, unsupported_error
 
@@ -137,7 +137,7 @@ class FxWalk:
             self.position, self.node = position, node
             if node.op == "placeholder":
                 if self.position > 1:
-                    raise UsageError(f"{self.source}: forward takes several inputs; cnncalc imports networks with one")
+                    raise ModelError(f"{self.source}: forward takes several inputs; cnncalc imports networks with one")
                 self.values[node] = Tensor(producer=INPUT, shape=self.out_shape())
             elif node.op == "get_attr":
                 attribute = self.gm
@@ -205,7 +205,7 @@ def trace(model: Any, source: str) -> Any:
         graph = tracer.trace(model)
     except Exception as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UsageError(
+        raise ModelError(
             f"{source}: torch.fx cannot trace the model ({type(error).__name__}: {reason})",
             hint="symbolic tracing needs a forward pass without data-dependent control flow; "
             "export the model to ONNX and import model.onnx instead",
@@ -267,7 +267,7 @@ def import_fx(
     if walk.unsupported:
         raise unsupported_error(walk.unsupported, source)
     if not walk.outputs:
-        raise UsageError(f"{source}: the forward pass returns no tensor computed from its input")
+        raise ModelError(f"{source}: the forward pass returns no tensor computed from its input")
     from cnncalc.importers.tidy import tidy
 
     layers, (main, *extra) = tidy(walk.layers, [t.producer for t in walk.outputs], len(input_size) - 1)

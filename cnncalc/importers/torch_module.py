@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Any
 
-from cnncalc.errors import UsageError
+from cnncalc.errors import ModelError, UsageError
 from cnncalc.importers.layers import Imported, missing_extra
 
 
@@ -62,7 +62,7 @@ def import_torch_module(
     from cnncalc.importers.torch_fx import import_fx
 
     if not isinstance(model, torch.nn.Module):
-        raise UsageError(f"{source} is a {type(model).__name__}, not a torch.nn.Module")
+        raise ModelError(f"{source} is a {type(model).__name__}, not a torch.nn.Module")
     return import_fx(model, input_size, source, lenient=lenient)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 import cnncalc
 from cnncalc.arch.reader import parse
-from cnncalc.errors import ArchError, UsageError
+from cnncalc.errors import ModelError, UsageError
 from cnncalc.export.keras import export_keras
 from cnncalc.export.pytorch import export_pytorch
 from cnncalc.importers.keras import import_keras
@@ -69,10 +69,10 @@ def test_keras_export_unknown_kind(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_keras_import_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
-    with pytest.raises(UsageError, match="' is not a Keras model configuration"):
+    with pytest.raises(ModelError, match="' is not a Keras model configuration"):
         import_keras(str(bad))
     bad.write_text("{not json")
-    with pytest.raises(UsageError, match="' is not a Keras model:"):
+    with pytest.raises(ModelError, match="' is not a Keras model:"):
         import_keras(str(bad))
     dynamic = keras_file(tmp_path, [{"class_name": "ReLU", "config": {"name": "r"}}], [None, None, 3])
     with pytest.raises(UsageError, match=": the input's size is not fixed"):
@@ -96,7 +96,7 @@ def test_onnx_errors(tmp_path: Path, run_cli: Any) -> None:
     dynamic = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, "H", "W"])
     other = helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 3, 8, 8])
     relu = [helper.make_node("Relu", ["x"], ["y"])]
-    with pytest.raises(UsageError, match="the model has 2 inputs; cnncalc imports networks with exactly one"):
+    with pytest.raises(ModelError, match="the model has 2 inputs; cnncalc imports networks with exactly one"):
         import_onnx(save([helper.make_node("Add", ["x", "z"], ["y"])], [x, other], "two.onnx"))
     with pytest.raises(UsageError, match=": the input's size is dynamic"):
         import_onnx(save(relu, [dynamic], "dynamic.onnx"))
@@ -106,13 +106,13 @@ def test_onnx_errors(tmp_path: Path, run_cli: Any) -> None:
     with pytest.raises(UsageError, match="--input 'axb': numbers joined by 'x' expected"):
         import_onnx(save(relu, [dynamic], "d3.onnx"), input_dims="axb")
     constant = helper.make_node("Constant", [], ["y"], value=helper.make_tensor("c", TensorProto.FLOAT, [1], [1.0]))
-    with pytest.raises(UsageError, match=": the graph's output does not depend on its input"):
+    with pytest.raises(ModelError, match=": the graph's output does not depend on its input"):
         import_onnx(save([constant], [x], "const.onnx"))
     junk = tmp_path / "junk.onnx"
     junk.write_bytes(b"\xff\x00not a protobuf")
-    with pytest.raises(UsageError, match="' is not an ONNX model:"):
+    with pytest.raises(ModelError, match="' is not an ONNX model:"):
         import_onnx(str(junk))
-    with pytest.raises(ArchError, match=r"Relu|Conv|operator"):
+    with pytest.raises(ModelError, match=r"Relu|Conv|operator"):
         import_onnx(save([helper.make_node("Conv", ["x", "x"], ["y"])], [x], "conv.onnx"))
 
 
@@ -133,25 +133,26 @@ def test_unknown_source_kind() -> None:
 
 
 @pytest.mark.parametrize(
-    ("spec", "dims", "message"),
+    ("spec", "dims", "message", "kind"),
     [
-        ("torch.nn", "8x8x3", ": expected torch:package.module:callable"),
-        ("no_such_package_x:f", "8x8x3", ": cannot import no_such_package_x"),
-        ("torch.nn:nothing_here", "8x8x3", "torch.nn has no callable nothing_here"),
-        ("tests.importers.tiny_models:tiny", "8xax3", "--input '8xax3': numbers joined by 'x' expected"),
-        ("tests.importers.tiny_models:tiny", "0x8x3", "--input '0x8x3': sizes must be positive"),
-        ("tests.importers.tiny_models:tiny", None, "importing a PyTorch model needs --input DIMS"),
-        ("tests.importers.tiny_models:not_a_module", "8x8x3", "is a int, not a torch.nn.Module"),
-        ("tests.importers.tiny_models:tiny", "8x8", "tiny: the model does not run on a 8x8 input:"),
-        ("tests.importers.fx_models:Conv1d3d", "8x8x3", r"calling Conv1d3d\(\) failed: TypeError: "),
+        ("torch.nn", "8x8x3", ": expected torch:package.module:callable", UsageError),
+        ("no_such_package_x:f", "8x8x3", ": cannot import no_such_package_x", UsageError),
+        ("torch.nn:nothing_here", "8x8x3", "torch.nn has no callable nothing_here", UsageError),
+        ("tests.importers.tiny_models:tiny", "8xax3", "--input '8xax3': numbers joined by 'x' expected", UsageError),
+        ("tests.importers.tiny_models:tiny", "0x8x3", "--input '0x8x3': sizes must be positive", UsageError),
+        ("tests.importers.tiny_models:tiny", None, "importing a PyTorch model needs --input DIMS", UsageError),
+        ("tests.importers.tiny_models:not_a_module", "8x8x3", "is a int, not a torch.nn.Module", ModelError),
+        ("tests.importers.tiny_models:tiny", "8x8", "tiny: the model does not run on a 8x8 input:", UsageError),
+        ("tests.importers.fx_models:Conv1d3d", "8x8x3", r"calling Conv1d3d\(\) failed: TypeError: ", UsageError),
     ],
 )
-def test_torch_import_errors(spec: str, dims: str | None, message: str) -> None:
+def test_torch_import_errors(spec: str, dims: str | None, message: str, kind: type[Exception]) -> None:
     pytest.importorskip("torch")
     from cnncalc.importers.torch_module import import_torch
 
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(kind, match=message) as raised:
         import_torch(spec, input_dims=dims)
+    assert type(raised.value) is kind
 
 
 def test_api_errors() -> None:

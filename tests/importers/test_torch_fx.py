@@ -18,7 +18,7 @@ import pytest
 from cnncalc.analysis import Report, analyze
 from cnncalc.arch.reader import parse
 from cnncalc.arch.source import load
-from cnncalc.errors import ArchError, UsageError
+from cnncalc.errors import ArchError, ModelError
 from cnncalc.zoo import zoo_names
 
 torch = pytest.importorskip("torch")
@@ -154,12 +154,12 @@ def test_the_statements_read_like_the_source() -> None:
 
 def test_control_flow_is_a_clear_error() -> None:
     with pytest.raises(
-        UsageError,
+        ModelError,
         match=r"ControlFlow: torch.fx cannot trace the model \(TraceError: symbolically traced variables cannot be used as inputs to control flow\)",
     ) as error:
         import_fx(fx_models.ControlFlow(), (3, 8, 8), "ControlFlow")
     assert "data-dependent control flow" in (error.value.hint or "")
-    assert error.value.exit_code == 2
+    assert error.value.exit_code == 1
     assert error.value.render().startswith(
         "error: ControlFlow: torch.fx cannot trace the model (TraceError: symbolically traced variables"
     )
@@ -179,9 +179,9 @@ def test_control_flow_is_a_clear_error() -> None:
     ],
 )
 def test_models_with_no_one_input_network_are_refused(model: Any, message: str) -> None:
-    with pytest.raises(UsageError) as error:
+    with pytest.raises(ModelError) as error:
         import_fx(model(), (3, 8, 8), model.__name__)
-    assert error.value.exit_code == 2
+    assert error.value.exit_code == 1
     assert error.value.render() == message
 
 

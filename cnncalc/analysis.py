@@ -29,6 +29,7 @@ from cnncalc.layers.base import Computed, LayerContext
 from cnncalc.model import Arch, InputSpec, LayerSpec, Shape, Window
 from cnncalc.progression import Progression, parameter_name
 from cnncalc.receptive import Field, FieldState, input_field
+from cnncalc.records import constructor
 
 BYTES_PER_ELEMENT = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 
@@ -256,6 +257,10 @@ def _named(note: Diagnostic, noun: str) -> Diagnostic:
     return note
 
 
+#: ``LayerRow(**fields)`` without the frozen constructor's per-field cost: one row per layer
+_new_row = constructor(LayerRow)
+
+
 def _run_layer(
     spec: LayerSpec,
     index: int,
@@ -294,7 +299,7 @@ def _run_layer(
     if not spec.trainable:
         params, frozen = 0, params + frozen
     output = computed.output
-    row = LayerRow(
+    row = _new_row(
         index=index,
         line=spec.line,
         column=spec.column,

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
 
 from cnncalc.arch.build import Token, build_layer
 from cnncalc.arch.values import IDENTIFIER, Where, read_int
 from cnncalc.dims import paused_gc
 from cnncalc.errors import ArchError, Location
 from cnncalc.model import Arch, Block, InputSpec, LayerSpec, Node, Repeat
+from cnncalc.records import replacer
 
 _TOKEN = re.compile(r"[{}]|[^\s{}]+")
 MAX_DEPTH = 100
 #: more executed layers than this is refused before anything is unrolled
 MAX_LAYERS = 1_000_000
-_SPEC_FIELDS = tuple(f.name for f in fields(LayerSpec) if f.name != "line")
+#: the statement of an earlier, identical line, at this line: a repeated line is not parsed again
+_at_line = replacer(LayerSpec, "line")
 
 
 @dataclass
@@ -92,7 +93,7 @@ class _Parser:
         self.pending: _Header | None = None  # a 'repeat N' or 'block NAME' still waiting for its '{'
         # A line identical to an earlier one (generated files, copy-pasted blocks) is the
         # same statement at the same columns: it is tokenized and validated once.
-        self.parsed: dict[str, tuple[dict[str, Any], int]] = {}
+        self.parsed: dict[str, tuple[LayerSpec, int]] = {}
         #: layers executed so far, repeats unrolled (counted, never unrolled): checked at every layer
         self.executed = 0
 
@@ -104,7 +105,7 @@ class _Parser:
                 content = raw.split("#", 1)[0]
                 known = self.parsed.get(content)
                 if known is not None and self.pending is None:
-                    self._append(LayerSpec(line=number, **known[0]), number, known[1])
+                    self._append(_at_line(known[0], number), number, known[1])
                     continue
                 tokens = [Token(m.group(), m.start() + 1) for m in _TOKEN.finditer(content)]
                 if not tokens:
@@ -212,7 +213,7 @@ class _Parser:
             )
         layer = self._layer(segment, line)
         if whole_line is not None:
-            self.parsed[whole_line] = ({name: getattr(layer, name) for name in _SPEC_FIELDS}, first.column)
+            self.parsed[whole_line] = (layer, first.column)
         self._append(layer, line, first.column)
 
     def _append(self, layer: LayerSpec, line: int, column: int) -> None:

@@ -135,9 +135,7 @@ class FxWalk:
     def run(self, handle: Callable[[FxWalk], None]) -> None:
         for position, node in enumerate(self.gm.graph.nodes, start=1):
             self.position, self.node = position, node
-            if node.op == "placeholder":
-                if self.position > 1:
-                    raise ModelError(f"{self.source}: forward takes several inputs; cnncalc imports networks with one")
+            if node.op == "placeholder":  # one only: see one_input
                 self.values[node] = Tensor(producer=INPUT, shape=self.out_shape())
             elif node.op == "get_attr":
                 attribute = self.gm
@@ -213,6 +211,12 @@ def trace(model: Any, source: str) -> Any:
     return torch.fx.GraphModule(tracer.root, graph)
 
 
+def one_input(gm: Any, source: str) -> None:
+    """Refuse a forward pass with several arguments (defaults included) before it is run on one input."""
+    if sum(node.op == "placeholder" for node in gm.graph.nodes) > 1:
+        raise ModelError(f"{source}: forward takes several inputs; cnncalc imports networks with one")
+
+
 def propagate_shapes(gm: Any, input_size: tuple[int, ...], source: str) -> None:
     """Record every node's output shape (``node.meta['tensor_meta']``) on one sample, computing nothing."""
     import torch
@@ -261,6 +265,7 @@ def import_fx(
 
     model = model.train(False)  # inference mode: BatchNorm uses its statistics, dropout is off
     gm = trace(model, source)
+    one_input(gm, source)
     propagate_shapes(gm, input_size, source)
     walk = FxWalk(gm, source, lenient)
     walk.run(handle)

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from cnncalc.errors import ModelError, UsageError
+from cnncalc.errors import ArchError, ModelError, UsageError
 from cnncalc.importers.arch_writer import write_arch
 from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, unsupported_error
 from cnncalc.importers.statements import padding, per_dim, statement
@@ -228,6 +228,21 @@ def _pairs(value: Any) -> list[tuple[int, int]]:
     return [(v, v) if isinstance(v, int) else (v[0], v[1]) for v in value]
 
 
+def _given_input(text: str, recorded: list[Any] | None) -> list[Any]:
+    """``--input`` read as an ``.arch`` input line reads it (channels last, symbols allowed for spatial
+    dims), with as many dims as the model's input; a malformed one is a usage error."""
+    from cnncalc.arch.reader import parse_dims
+    from cnncalc.arch.values import Where
+
+    try:
+        given = list(parse_dims(text.strip(), Where("--input", 1, 1)).dims)
+    except ArchError as error:
+        raise UsageError(f"--input {text!r}: {error.message}", hint=error.hint) from None
+    if recorded and len(given) != len(recorded):
+        raise UsageError(f"--input {text!r} has {len(given)} dims; the model's input has {len(recorded)}")
+    return given
+
+
 def import_keras(path: str, *, input_dims: str | None = None) -> Imported:
     """The ``.arch`` text of a Keras model file (nested models inlined, see :mod:`cnncalc.importers.keras_graph`)."""
     from cnncalc.importers.keras_graph import Graph
@@ -239,7 +254,7 @@ def import_keras(path: str, *, input_dims: str | None = None) -> Imported:
     if reader.problems:
         raise unsupported_error(reader.problems, path)
     if input_dims is not None:
-        dims = list(input_dims.split("x"))
+        dims = _given_input(input_dims, dims)
     if not dims or any(d is None for d in dims):
         raise UsageError(f"{path}: the input's size is not fixed", hint="give it with --input, e.g. 224x224x3")
     final = reader.layers

@@ -149,6 +149,8 @@ def _fix_input(model: Any, input_dims: str | None, path: str) -> tuple[int, ...]
             given = [int(d) for d in input_dims.lower().split("x")]
         except ValueError:
             raise UsageError(f"--input {input_dims!r}: numbers joined by 'x' expected") from None
+        if any(d < 1 for d in given):
+            raise UsageError(f"--input {input_dims!r}: sizes must be positive")
         shape = (1, given[-1], *given[:-1])
         if len(shape) != len(dims):
             raise UsageError(f"--input {input_dims!r} has {len(given)} dims; the model's input has {len(dims) - 1}")

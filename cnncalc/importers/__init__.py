@@ -31,7 +31,7 @@ def import_model(source: str, *, input_dims: str | None = None, lenient: bool = 
         return import_keras(source, input_dims=input_dims)
     raise UsageError(
         f"cannot tell what kind of model '{source}' is",
-        hint="cnncalc imports model.onnx and torch:package.module:callable",
+        hint="cnncalc imports model.onnx, model.keras (or a Keras to_json() .json) and torch:package.module:callable",
     )
 
 

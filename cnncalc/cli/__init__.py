@@ -11,6 +11,7 @@ import rich, and only symbolic inputs import sympy.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import typer
@@ -85,6 +86,10 @@ def lean_app(args: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point."""
+    # One command is one short process building large structures with few reference cycles
+    # (100,000 rows for a 100,000-layer file): the cyclic collector's passes over them would
+    # find next to nothing to free and cost a tenth of such a run; the process ends soon anyway.
+    gc.disable()
     try:
         lean_app(sys.argv[1:])(prog_name="cnncalc")
     except BrokenPipeError:  # help or output cut short by `| head`

@@ -367,6 +367,19 @@ def show(renderable: RenderableType, *, no_color: bool) -> None:
     console(no_color=no_color).print(renderable)
 
 
+def echo_json(document: str | Iterable[str]) -> None:
+    """A JSON document (made by ``json.dumps``, whole or in pieces) and a newline to stdout, as it
+    is. json escapes every control character, so the document needs none of ``click.echo``'s scan
+    for escape codes (a regular expression over every character: a tenth of a second for
+    100,000 layers), and pieces are written as they come instead of first being joined."""
+    if isinstance(document, str):
+        sys.stdout.write(document)
+    else:
+        sys.stdout.writelines(document)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
 def write(document: str, output: str | None) -> None:
     """A whole document to ``output``, or to stdout when there is none; control characters a
     user's text brought in (a file name with an ESC) are shown escaped, never written."""

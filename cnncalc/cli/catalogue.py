@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cnncalc.cli.app import app, show, write
+from cnncalc.cli.app import app, echo_json, show, write
 from cnncalc.cli.options import JsonOpt, NoColorOpt, OutputOpt, described
 
 zoo_app = typer.Typer()
@@ -40,7 +40,7 @@ def zoo(
         from cnncalc.render.json_report import dumps_models
         from cnncalc.render.zoo import zoo_json
 
-        typer.echo(dumps_models(zoo_json(entries)))
+        echo_json(dumps_models(zoo_json(entries)))
         return
     if markdown:
         from cnncalc.render.zoo import zoo_markdown
@@ -95,7 +95,7 @@ def kinds(json_output: JsonOpt = False, no_color: NoColorOpt = False) -> None:
 
         from cnncalc.render.kinds import kinds_json
 
-        typer.echo(json.dumps(kinds_json(described)))
+        echo_json(json.dumps(kinds_json(described)))
         return
     from cnncalc.render.kinds import render_kinds
 

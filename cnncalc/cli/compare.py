@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import typer
-
-from cnncalc.cli.app import app, show
+from cnncalc.cli.app import app, echo_json, show
 from cnncalc.cli.options import FileArg, InputOpt, JsonOpt, NoColorOpt
 
 
@@ -35,7 +33,7 @@ def compare(
         from cnncalc.render.compare import compare_json
         from cnncalc.render.json_report import dumps
 
-        typer.echo(dumps(compare_json(report, comparisons), rows_key="counters"))
+        echo_json(dumps(compare_json(report, comparisons), rows_key="counters"))
         return
     from cnncalc.render.compare import render_compare
 

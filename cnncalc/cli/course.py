@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from cnncalc.cli.app import app, show
+from cnncalc.cli.app import app, echo_json, show
 from cnncalc.cli.options import NUMERIC, ExplainOpt, JsonOpt, NoColorOpt, box_format
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def _emit(
     if json_output:
         from cnncalc.render.course import dumps, steps_json
 
-        typer.echo(dumps({**document, "steps": steps_json(steps)}))
+        echo_json(dumps({**document, "steps": steps_json(steps)}))
         return
     from cnncalc.render.course import render_result
 
@@ -119,7 +119,7 @@ def nms(
         from cnncalc.render.boxes import nms_json
         from cnncalc.render.course import dumps
 
-        typer.echo(dumps(nms_json(result)))
+        echo_json(dumps(nms_json(result)))
         return
     from cnncalc.render.boxes import render_nms
 

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cnncalc.cli.app import app, show
+from cnncalc.cli.app import app, echo_json, show
 from cnncalc.cli.options import AssumeOpt, ExplainOpt, JsonOpt, MaxWorkOpt, NoColorOpt, assert_never, opt
 
 
@@ -76,7 +76,7 @@ def layer_command(
         from cnncalc.render.json_report import dumps
         from cnncalc.render.one_layer import layer_document
 
-        typer.echo(dumps(layer_document(row, lines)))
+        echo_json(dumps(layer_document(row, lines)))
         return
     from cnncalc.render.course import render_result
     from cnncalc.render.layer import layer_fields
@@ -115,7 +115,7 @@ def padding_command(
 
         from cnncalc.render.one_layer import padding_document
 
-        typer.echo(json.dumps(padding_document(result)))
+        echo_json(json.dumps(padding_document(result)))
         return
     from cnncalc.render.course import render_result
     from cnncalc.render.one_layer import padding_fields
@@ -184,13 +184,13 @@ def solve_command(
     match solution:
         case LayerSolution():
             if json_output:
-                typer.echo(json.dumps(render.layer_solution_json(solution)))
+                echo_json(json.dumps(render.layer_solution_json(solution)))
                 return
             title = f"cnncalc solve — {target.lower()}, unknown {solution.unknown}"
             table = render_result(title, render.layer_solution_fields(solution), solution.lines, explain)
         case ArchSolution():
             if json_output:
-                typer.echo(json.dumps(render.arch_solution_json(solution)))
+                echo_json(json.dumps(render.arch_solution_json(solution)))
                 return
             title = f"cnncalc solve — {solution.source} for output {output_size}"
             fields, lines = render.arch_solution_fields(solution), render.arch_solution_lines(solution)

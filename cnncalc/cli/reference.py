@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cnncalc.cli.app import app, show
+from cnncalc.cli.app import app, echo_json, show
 from cnncalc.cli.options import JsonOpt, NoColorOpt, cell_order, pool_mode
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def _show_reference(result: ReferenceResult, title: str, json_output: bool, no_c
         from cnncalc.render.course import dumps
         from cnncalc.render.reference import reference_json
 
-        typer.echo(dumps(reference_json(result)))
+        echo_json(dumps(reference_json(result)))
         return
     from cnncalc.render.reference import render_reference
 

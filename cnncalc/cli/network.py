@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
-from cnncalc.cli.app import ChecksFailed, app, console, show, write
+from cnncalc.cli.app import ChecksFailed, app, console, echo_json, show, write
 from cnncalc.cli.options import (
     AssumeOpt,
     FileArg,
@@ -202,7 +202,7 @@ def summary(
         write(summary_csv(report, depth) if chosen == "csv" else summary_markdown(report, depth), None)
         return
     if chosen == "json":
-        from cnncalc.render.json_report import dumps, memory_json, summary_json
+        from cnncalc.render.json_report import memory_json, pieces, summary_json
 
         document = summary_json(report, encoded=True)  # layers pre-encoded: the 100,000-layer case
         document["memory"] = memory_json(found)
@@ -212,7 +212,7 @@ def summary(
             from cnncalc.render.worked_solution import working_json
 
             document["working"] = working_json(working)
-        typer.echo(dumps(document))
+        echo_json(pieces(document))
         return
     from cnncalc.render.table import SUMMARY_COLUMNS, column_keys, render_summary
 
@@ -259,7 +259,7 @@ def receptive_field(
         case "json":
             from cnncalc.render.json_report import dumps, receptive_json
 
-            typer.echo(dumps(receptive_json(report)))
+            echo_json(dumps(receptive_json(report)))
             return
         case "csv" | "markdown":
             from cnncalc.render.tabular import receptive_csv, receptive_markdown
@@ -344,7 +344,7 @@ def sizes_command(
     if json_output:
         import json
 
-        typer.echo(json.dumps(sizes_json(checks)))
+        echo_json(json.dumps(sizes_json(checks)))
         return
     show(sizes_table(file, checks, exact_only=exact_only), no_color=no_color)
 
@@ -421,7 +421,7 @@ def verify(
 
         from cnncalc.render.verify import verify_json
 
-        typer.echo(json.dumps(verify_json(report)))
+        echo_json(json.dumps(verify_json(report)))
     else:
         from cnncalc.render.verify import render_verify
 

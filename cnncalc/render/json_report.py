@@ -7,6 +7,7 @@ that do not apply are ``null``, never missing.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from cnncalc.analysis import LayerRow, Report
@@ -80,9 +81,9 @@ def layer_json(row: LayerRow) -> dict[str, Any]:
     }
 
 
-class EncodedLayer(str):
-    """A layer's object already encoded: exactly ``json.dumps(layer_json(row))``. :func:`dumps`
-    writes it as it is; it is only for writing (``summary_json(report, encoded=True)``)."""
+class EncodedLayers(list[str]):
+    """A document's layers already encoded: each exactly ``json.dumps(layer_json(row))``.
+    :func:`dumps` writes them as they are; only for writing (``summary_json(report, encoded=True)``)."""
 
     __slots__ = ()
 
@@ -120,7 +121,7 @@ class _Encoder:
         context = "true" if GLOBAL_CONTEXT in row.field_notes else "false"
         return f'{{"size": {size}, "jump": {jump}, "effective_padding": {padding}, "global_context": {context}}}'
 
-    def layer(self, row: LayerRow) -> EncodedLayer:
+    def layer(self, row: LayerRow) -> str:
         key = (
             id(row.input_shape),
             id(row.output_shape),
@@ -145,14 +146,14 @@ class _Encoder:
             kind = self.kinds[row.kind] = _string(row.kind)
         label = "null" if row.label is None else _string(row.label)
         warnings = json.dumps([describe(w) for w in row.warnings]) if row.warnings else "[]"
-        return EncodedLayer(
+        return (
             f'{{"index": {row.index}, "line": {row.line}, "label": {label}, "kind": {kind}, {middle}, '
             f'"receptive_field": {field}, "warnings": {warnings}, "block": {block}}}'
         )
 
 
 def summary_json(report: Report, *, encoded: bool = False) -> dict[str, Any]:
-    """The summary document. With ``encoded`` its layers are :class:`EncodedLayer` strings, for
+    """The summary document. With ``encoded`` its layers are :class:`EncodedLayers`, for
     :func:`dumps` only (the CLI's ``--json``: a 100,000-layer file never builds 100,000 objects)."""
     with paused_gc():
         return _summary_json(report, encoded)
@@ -162,7 +163,7 @@ def _summary_json(report: Report, encoded: bool) -> dict[str, Any]:
     totals = report.totals
     if encoded:
         encoder = _Encoder()
-        layers: list[Any] = [encoder.layer(row) for row in report.rows]
+        layers: list[Any] = EncodedLayers(encoder.layer(row) for row in report.rows)
     else:
         layers = [layer_json(row) for row in report.rows]
     return {
@@ -222,10 +223,6 @@ def receptive_json(report: Report) -> dict[str, Any]:
     }
 
 
-def _encoded(row: Any) -> str:
-    return row if type(row) is EncodedLayer else json.dumps(row)
-
-
 def dumps_models(document: dict[str, Any]) -> str:
     """Like :func:`dumps`, one model per line."""
     return dumps(document, rows_key="models")
@@ -237,11 +234,24 @@ def dumps(document: dict[str, Any], rows_key: str = "layers") -> str:
     Readable in a diff and fast: ``indent=`` would switch json to its pure-Python
     encoder, many times slower on a 100,000-layer report.
     """
-    parts = []
+    return "".join(pieces(document, rows_key))
+
+
+def pieces(document: dict[str, Any], rows_key: str = "layers") -> Iterator[str]:
+    """The text of :func:`dumps` in pieces, to be written without first being joined (a
+    100,000-layer summary is 45 MB of text: every copy of it costs)."""
+    separator = "{\n"
     for key, value in document.items():
+        yield separator
+        separator = ",\n"
         if key == rows_key and value:
-            rows = ",\n    ".join(_encoded(row) for row in value)
-            parts.append(f'  "{rows_key}": [\n    {rows}\n  ]')
+            yield f'  "{rows_key}": [\n    '
+            rows = iter(value if type(value) is EncodedLayers else map(json.dumps, value))
+            yield next(rows)
+            for row in rows:
+                yield ",\n    "
+                yield row
+            yield "\n  ]"
         else:
-            parts.append(f"  {json.dumps(key)}: {json.dumps(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}"
+            yield f"  {json.dumps(key)}: {json.dumps(value)}"
+    yield "\n}" if document else "{\n\n}"

@@ -38,22 +38,17 @@ def _is_text(source: str) -> bool:
 
 
 def load(source: str, input: str | None = None) -> Arch:
-    """An :class:`Arch` from a path, ``.arch`` (or JSON) text, ``zoo:NAME``, a ``.onnx`` or ``.keras`` file.
+    """An :class:`Arch` from a path, ``.arch`` (or JSON) text, ``zoo:NAME``, or a model: a ``.onnx`` or
+    ``.keras`` file, a Keras ``to_json()`` file, ``torch:package.module:callable`` (as ``cnncalc import``).
 
-    ``input`` (channels-last, ``224x224x3``) replaces the input line, like ``--input``."""
-    from cnncalc.arch.source import load as load_path
+    ``input`` (channels-last, ``224x224x3``) replaces the input line, like ``--input``; a model's
+    importer takes it as ``cnncalc import --input`` does (its sizes may change, its channels may not)."""
+    if not _is_text(source):
+        from cnncalc.importers.source import load as load_file
+
+        return load_file(source, input)
     from cnncalc.arch.source import parse_text
 
-    if source.lower().endswith(".onnx") and not _is_text(source):
-        from cnncalc.importers.onnx import import_onnx
-
-        return parse(import_onnx(source, input_dims=input).text, source)
-    if source.lower().endswith(".keras") and not _is_text(source):
-        from cnncalc.importers.keras import import_keras
-
-        return parse(import_keras(source, input_dims=input).text, source)
-    if not _is_text(source):
-        return load_path(source, input)
     arch = parse_text(source, "<text>")
     if input is None:
         return arch

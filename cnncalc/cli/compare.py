@@ -24,7 +24,7 @@ def compare(
       cnncalc compare examples/lenet5.arch --json
     """
     from cnncalc.analysis import analyze
-    from cnncalc.arch.source import load
+    from cnncalc.cli.options import load
     from cnncalc.conventions.compare import compare as compare_all
 
     report = analyze(load(file, input_dims))

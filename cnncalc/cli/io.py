@@ -42,7 +42,7 @@ def export(
       cnncalc export examples/lenet5.arch
       cnncalc export zoo:resnet18 --to keras -o resnet18_keras.py
     """
-    from cnncalc.arch.source import load
+    from cnncalc.cli.options import load
 
     target = _target(to)
     arch = load(file, input_dims)

@@ -91,7 +91,7 @@ def _analyze_assumed(
 ) -> tuple[Report, Mapping[str, Progression]]:
     """The report in the assumptions' parameters (``k_N``), and the assumptions."""
     from cnncalc.analysis import analyze
-    from cnncalc.arch.source import load
+    from cnncalc.cli.options import load
 
     arch = load(file, input_dims)
     if not assume:
@@ -332,7 +332,7 @@ def sizes_command(
       cnncalc sizes zoo:resnet50 --range 200:256
       cnncalc sizes examples/vgg16_features.arch --range 200:256 --exact-only
     """
-    from cnncalc.arch.source import load
+    from cnncalc.cli.options import load
     from cnncalc.limits import SIZES, parse_work
     from cnncalc.sizes import parse_range, scan_sizes
 
@@ -378,7 +378,7 @@ def diagram(
     chosen = diagram_format(output_format)
     colours = theme(theme_name)
     from cnncalc.analysis import analyze
-    from cnncalc.arch.source import load
+    from cnncalc.cli.options import load
     from cnncalc.diagram import layout
     from cnncalc.render.svg import render_html, render_svg
 
@@ -410,7 +410,7 @@ def verify(
       cnncalc verify examples/lenet5.arch
       cnncalc verify zoo:resnet18 --json
     """
-    from cnncalc.arch.source import load
+    from cnncalc.cli.options import load
     from cnncalc.limits import VERIFY, parse_work
     from cnncalc.verify import verify as run_verify
 

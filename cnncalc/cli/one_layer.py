@@ -180,7 +180,10 @@ def solve_command(
         assume=tuple(assume or ()),
         max_work=SOLVE.default if max_work is None else parse_work(max_work),
     )
-    solution = solve(target, options)
+    from cnncalc.cli.options import model_warnings_shown
+
+    with model_warnings_shown():
+        solution = solve(target, options)
     match solution:
         case LayerSolution():
             if json_output:

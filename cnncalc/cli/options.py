@@ -7,13 +7,55 @@ dispatch on the ``Literal`` with a ``match`` that ends in :func:`assert_never`.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, NoReturn, Optional, TypeVar
+import warnings
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, Optional, TextIO, TypeVar
 
 import typer
 
-from cnncalc.errors import UsageError
+from cnncalc.errors import UsageError, shown
+
+if TYPE_CHECKING:
+    from cnncalc.model import Arch
+
+
+@contextlib.contextmanager
+def model_warnings_shown() -> Iterator[None]:
+    """Within the block, an import's :class:`~cnncalc.importers.source.ModelWarning` is one
+    ``warning: ...`` line on stderr, as ``cnncalc import`` writes it; other warnings show as Python shows them."""
+    from cnncalc.cli.app import say
+    from cnncalc.importers.source import ModelWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ModelWarning)
+        python_shows = warnings.showwarning
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, ModelWarning):
+                say(f"warning: {shown(str(message))}")
+            else:
+                python_shows(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
+def load(file: str, input_dims: str | None = None) -> Arch:
+    """FILE's architecture, read or imported from a model (:func:`cnncalc.importers.source.load`)."""
+    from cnncalc.importers.source import load as load_source
+
+    with model_warnings_shown():
+        return load_source(file, input_dims)
+
 
 #: what FILE may be, in the help of every command that reads an architecture
 FILE_HELP = (

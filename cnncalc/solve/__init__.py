@@ -75,8 +75,8 @@ def _solve_network(file: str, options: SolveOptions) -> ArchSolution:
             raise UsageError(f"{flag} applies to solving one layer", hint=f"'{file}' is read as an architecture file")
     if options.output_size is None:
         raise UsageError("--output is needed: the output the network must produce", hint="e.g. --output 7x7x512")
-    from cnncalc.arch.source import load
     from cnncalc.assume import parse_assumptions
+    from cnncalc.importers.source import load
 
     arch = load(file)
     if options.input_size is not None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from cnncalc.errors import ArchError, ModelError, UsageError
 from cnncalc.importers.arch_writer import write_arch
-from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, unsupported_error
+from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, channels_error, unsupported_error
 from cnncalc.importers.statements import padding, per_dim, statement
 
 ACTIVATIONS = {
@@ -240,6 +240,8 @@ def _given_input(text: str, recorded: list[Any] | None) -> list[Any]:
         raise UsageError(f"--input {text!r}: {error.message}", hint=error.hint) from None
     if recorded and len(given) != len(recorded):
         raise UsageError(f"--input {text!r} has {len(given)} dims; the model's input has {len(recorded)}")
+    if recorded and isinstance(recorded[-1], int) and given[-1] != recorded[-1]:
+        raise channels_error(text, given[-1], recorded[-1])
     return given
 
 

@@ -56,7 +56,15 @@ def unsupported_error(nodes: Sequence[Unsupported], source: str) -> ModelError:
     listed = "; ".join(str(node) for node in nodes)
     return ModelError(
         f"{source}: {len(nodes)} operator(s) have no .arch equivalent: {listed}",
-        hint="--lenient maps parameter-free, shape-preserving ones to identity",
+        hint="'cnncalc import --lenient' maps parameter-free, shape-preserving ones to identity",
+    )
+
+
+def channels_error(input_dims: str, given: int | str, fixed: int) -> UsageError:
+    """``--input`` contradicting the channels the model fixes: its parameters would be counted wrong."""
+    return UsageError(
+        f"--input {input_dims!r} has {given} channels; the model's input has {fixed}",
+        hint="the input's sizes may change, its channels may not",
     )
 
 

@@ -14,7 +14,15 @@ from typing import Any
 
 from cnncalc.errors import ModelError, UsageError
 from cnncalc.importers.arch_writer import write_arch
-from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, missing_extra, unsupported_error
+from cnncalc.importers.layers import (
+    INPUT,
+    Imported,
+    Layer,
+    Unsupported,
+    channels_error,
+    missing_extra,
+    unsupported_error,
+)
 from cnncalc.importers.onnx_graph import Constants, Value, node_shapes
 
 
@@ -128,6 +136,9 @@ def import_onnx(path: str, *, input_dims: str | None = None, lenient: bool = Fal
         raise UsageError(f"cannot read '{path}': {error.strerror}") from None
     except Exception as error:
         raise ModelError(f"'{path}' is not an ONNX model: {error}") from None
+    if not model.HasField("graph"):  # protobuf reads an empty file (or a few stray bytes) as an empty model
+        why = "the file is empty" if not model.ByteSize() else "it holds no graph"
+        raise ModelError(f"'{path}' is not an ONNX model: {why}")
     dims = _fix_input(model, input_dims, path)
     walk = Walk(model, path, lenient)
     walk.run(model.graph, dims)
@@ -154,6 +165,9 @@ def _fix_input(model: Any, input_dims: str | None, path: str) -> tuple[int, ...]
         shape = (1, given[-1], *given[:-1])
         if len(shape) != len(dims):
             raise UsageError(f"--input {input_dims!r} has {len(given)} dims; the model's input has {len(dims) - 1}")
+        fixed = _fixed_channels(model.graph, name, dims[1])
+        if fixed is not None and shape[1] != fixed:
+            raise channels_error(input_dims, shape[1], fixed)
     else:
         if not all(d.HasField("dim_value") for d in list(dims)[1:]):
             raise UsageError(
@@ -164,6 +178,23 @@ def _fix_input(model: Any, input_dims: str | None, path: str) -> tuple[int, ...]
         dim.Clear()
         dim.dim_value = value
     return tuple(shape)
+
+
+def _fixed_channels(graph: Any, name: str, declared: Any) -> int | None:
+    """The channels the model fixes: its input's declared channel dim or, where that is dynamic, the
+    weights of a ``Conv``, ``ConvTranspose`` or ``BatchNormalization`` reading the input directly."""
+    if declared.HasField("dim_value"):
+        return int(declared.dim_value)
+    weights = {t.name: list(t.dims) for t in graph.initializer}
+    for node in graph.node:
+        weight = weights.get(node.input[1]) if len(node.input) > 1 and node.input[0] == name else None
+        if not weight:
+            continue
+        if node.op_type == "Conv" and len(weight) > 1:
+            return int(weight[1]) * next((int(a.i) for a in node.attribute if a.name == "group"), 1)
+        if node.op_type in ("ConvTranspose", "BatchNormalization"):
+            return int(weight[0])
+    return None
 
 
 def _outputs(walk: Walk, names: Sequence[str], rank: int) -> list[Layer]:

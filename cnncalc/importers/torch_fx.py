@@ -26,7 +26,7 @@ from typing import Any
 
 from cnncalc.errors import ModelError, UsageError
 from cnncalc.importers.arch_writer import write_arch
-from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, unsupported_error
+from cnncalc.importers.layers import INPUT, Imported, Layer, Unsupported, channels_error, unsupported_error
 
 #: torchvision modules kept whole (their forward is the identity at inference or needs no tracing)
 LEAF_CLASSES = ("StochasticDepth",)
@@ -217,6 +217,36 @@ def one_input(gm: Any, source: str) -> None:
         raise ModelError(f"{source}: forward takes several inputs; cnncalc imports networks with one")
 
 
+#: the input ranks (without the batch) each BatchNorm takes: a rank it refuses is reported as torch says it
+_NORM_RANKS = {"BatchNorm1d": (1, 2), "BatchNorm2d": (3,), "BatchNorm3d": (4,), "SyncBatchNorm": (2, 3, 4)}
+
+
+def check_channels(gm: Any, input_size: tuple[int, ...]) -> None:
+    """Refuse an input whose channels contradict a layer reading it directly (a conv's ``in_channels``,
+    a norm's ``num_features``/``num_channels``, a ``Linear`` on a vector): its weights fix them."""
+    import torch
+
+    nn = torch.nn
+    for node in gm.graph.nodes:
+        if node.op != "placeholder":
+            continue
+        for user in node.users:
+            module = gm.get_submodule(str(user.target)) if user.op == "call_module" else None
+            fixed = None
+            if isinstance(module, nn.modules.conv._ConvNd) and len(module.kernel_size) == len(input_size) - 1:
+                fixed = module.in_channels
+            elif isinstance(module, nn.modules.batchnorm._BatchNorm):
+                ranks = _NORM_RANKS.get(type(module).__name__, ())
+                fixed = module.num_features if len(input_size) in ranks else None
+            elif isinstance(module, nn.GroupNorm) and module.affine:
+                fixed = module.num_channels
+            elif isinstance(module, nn.Linear) and len(input_size) == 1:
+                fixed = module.in_features
+            if fixed and fixed != input_size[0]:
+                dims = "x".join(str(d) for d in (*input_size[1:], input_size[0]))
+                raise channels_error(dims, input_size[0], int(fixed))
+
+
 def propagate_shapes(gm: Any, input_size: tuple[int, ...], source: str) -> None:
     """Record every node's output shape (``node.meta['tensor_meta']``) on one sample, computing nothing."""
     import torch
@@ -266,6 +296,7 @@ def import_fx(
     model = model.train(False)  # inference mode: BatchNorm uses its statistics, dropout is off
     gm = trace(model, source)
     one_input(gm, source)
+    check_channels(gm, input_size)
     propagate_shapes(gm, input_size, source)
     walk = FxWalk(gm, source, lenient)
     walk.run(handle)

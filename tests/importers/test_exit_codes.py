@@ -95,7 +95,7 @@ ONNX_CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
         _onnx_unsupported,
         1,
         "error: {dir}/cos.onnx: 1 operator(s) have no .arch equivalent: cos (Cos, node 2) "
-        "(hint: --lenient maps parameter-free, shape-preserving ones to identity)",
+        "(hint: 'cnncalc import --lenient' maps parameter-free, shape-preserving ones to identity)",
     ),
     (
         "output without input",
@@ -231,7 +231,7 @@ KERAS_CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
         1,
         "error: {dir}/lambda.keras: 1 operator(s) have no .arch equivalent: code (Lambda, node 1: a Lambda layer runs "
         "arbitrary Python code, which cnncalc does not read) "
-        "(hint: --lenient maps parameter-free, shape-preserving ones to identity)",
+        "(hint: 'cnncalc import --lenient' maps parameter-free, shape-preserving ones to identity)",
     ),
     (
         "archive without a configuration",
@@ -371,7 +371,7 @@ TORCH_CASES: list[tuple[str, str, tuple[str, ...], int, str]] = [
         ("--input", "8x8x3"),
         1,
         "error: torch:{m}:Roll: 1 operator(s) have no .arch equivalent: roll (call_function torch.roll, node 3) "
-        "(hint: --lenient maps parameter-free, shape-preserving ones to identity)",
+        "(hint: 'cnncalc import --lenient' maps parameter-free, shape-preserving ones to identity)",
     ),
     (
         "two inputs",
@@ -398,9 +398,17 @@ TORCH_CASES: list[tuple[str, str, tuple[str, ...], int, str]] = [
     (
         "an --input the model does not run on",
         "Roll",
+        ("--input", "2x2x3"),
+        2,
+        "error: torch:{m}:Roll: the model does not run on a 2x2x3 input: …",
+    ),
+    (
+        "--input with other channels than the first conv's",
+        "Roll",
         ("--input", "8x8x5"),
         2,
-        "error: torch:{m}:Roll: the model does not run on a 8x8x5 input: …",
+        "error: --input '8x8x5' has 5 channels; the model's input has 3 "
+        "(hint: the input's sizes may change, its channels may not)",
     ),
     (
         "no --input",

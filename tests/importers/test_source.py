@@ -313,3 +313,54 @@ def test_cnncalc_load_takes_the_same_files(tmp_path: Path) -> None:
         cnncalc.load("torch:tests.importers.source_models:unused", "8x8x3")
     with pytest.raises(UsageError, match="has 5 channels; the model's input has 3"):
         cnncalc.load(TINY, "8x8x5")
+
+
+# -- --input may not change the sizes a layer's weights fix ----------------------------------------
+
+
+def test_onnx_input_that_contradicts_an_fc(run_cli: Any, tmp_path: Path) -> None:
+    """Conv (3 -> 8, 3x3, pads 1), Flatten, Gemm whose weight takes 16x16x8 features: the model's
+    weights fix its 16x16 input, and --input 20x20x3 would count another fc."""
+    onnx = pytest.importorskip("onnx")
+    np = pytest.importorskip("numpy")
+    from onnx import TensorProto, helper, numpy_helper
+
+    initializers = [
+        numpy_helper.from_array(np.zeros(dims, dtype=np.float32), name)
+        for name, dims in (("w", (8, 3, 3, 3)), ("b", (8,)), ("fc_w", (10, 8 * 16 * 16)), ("fc_b", (10,)))
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("Flatten", ["c"], ["f"]),
+        helper.make_node("Gemm", ["f", "fc_w", "fc_b"], ["y"], transB=1),
+    ]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    path = tmp_path / "flat.onnx"
+    graph = helper.make_graph(nodes, "flat", [x], [y], initializer=initializers)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    weights = sum(int(np.prod(t.dims)) for t in initializers)
+    assert summary(run_cli, str(path), "--input", "16x16x3")["totals"]["total_params"] == weights
+    given = weights + 10 * 8 * (20 * 20 - 16 * 16)
+    line = (
+        f"error: --input '20x20x3' gives the model {given:,} "
+        f"parameters; its weights hold {weights:,} "
+        "(hint: a layer's weights (an fc after a flatten) fix the sizes before it: keep 16x16x3)"
+    )
+    check_error(run_cli("summary", str(path), "--input", "20x20x3"), 2, line)
+    check_error(run_cli("import", str(path), "--input", "20x20x3"), 2, line)
+
+
+def test_keras_input_that_contradicts_a_dense(run_cli: Any, tmp_path: Path) -> None:
+    config = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 28, 28, 1]}},
+        {"class_name": "Conv2D", "config": {"name": "c", "filters": 4, "kernel_size": [3, 3]}},
+        {"class_name": "Flatten", "config": {"name": "f"}},
+        {"class_name": "Dense", "config": {"name": "d", "units": 10}},
+    ]}}  # fmt: skip
+    path = tmp_path / "flat.json"
+    path.write_text(json.dumps(config))
+    result = run_cli("summary", str(path), "--input", "32x32x1")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: --input '32x32x1' gives the model ")
+    assert result.stderr.endswith(" fix the sizes before it: keep 28x28x1)\n")

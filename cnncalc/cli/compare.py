@@ -17,7 +17,8 @@ def compare(
     difference from the default and the layer kinds that make it.
 
     FILE is an architecture: a path to an .arch file or a JSON architecture, '-' to read it from
-    stdin, or zoo:NAME for a built-in model (e.g. zoo:resnet50; 'cnncalc zoo' lists the names).
+    stdin, or zoo:NAME for a built-in model (e.g. zoo:resnet50; 'cnncalc zoo' lists the names), or a
+    model (model.onnx, model.keras, a Keras to_json() file, torch:package.module:callable).
 
     Examples:
       cnncalc compare zoo:resnet50

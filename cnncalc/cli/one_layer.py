@@ -152,8 +152,9 @@ def solve_command(
     """Find every integer value of the one unknown ('?'): for one layer, or the input size of a network.
 
     KIND is conv, deconv, maxpool, avgpool or pool (max pooling): give every number but one,
-    and '?' for that one. Or FILE, an architecture (a path, '-' for stdin, or zoo:NAME):
-    --input '?' (or '?x?x3') and the --output wanted give the input sizes that produce it.
+    and '?' for that one. Or FILE, an architecture (a path, '-' for stdin, zoo:NAME, or a
+    .onnx/.keras model of fixed size): --input '?' (or '?x?x3') and the --output wanted give the
+    input sizes that produce it.
     Quote the '?' so that the shell does not expand it.
 
     Examples:

@@ -60,12 +60,16 @@ def load(file: str, input_dims: str | None = None) -> Arch:
 #: what FILE may be, in the help of every command that reads an architecture
 FILE_HELP = (
     "FILE is an architecture: a path to an .arch file or a JSON architecture, '-' to read it from stdin,"
-    " or zoo:NAME for a built-in model (e.g. zoo:resnet50; 'cnncalc zoo' lists the names)."
+    " or zoo:NAME for a built-in model (e.g. zoo:resnet50; 'cnncalc zoo' lists the names). It may also be"
+    " a model, imported as 'cnncalc import' would: model.onnx, model.keras, a Keras to_json() file, or"
+    " torch:package.module:callable (give --input); --input then goes to the importer."
 )
 FileArg = Annotated[
     str,
     typer.Argument(
-        metavar="FILE", help="an .arch or JSON architecture, '-' for stdin, or zoo:NAME", show_default=False
+        metavar="FILE",
+        help="an .arch or JSON architecture, '-' for stdin, zoo:NAME, or a model (.onnx, .keras, torch:...)",
+        show_default=False,
     ),
 ]
 

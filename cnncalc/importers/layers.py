@@ -63,7 +63,7 @@ def unsupported_error(nodes: Sequence[Unsupported], source: str) -> ModelError:
 def channels_error(input_dims: str, given: int | str, fixed: int) -> UsageError:
     """``--input`` contradicting the channels the model fixes: its parameters would be counted wrong."""
     return UsageError(
-        f"--input {input_dims!r} has {given} channels; the model's input has {fixed}",
+        f"--input {input_dims!r} has {given} channel{'' if given == 1 else 's'}; the model's input has {fixed}",
         hint="the input's sizes may change, its channels may not",
     )
 

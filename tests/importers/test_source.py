@@ -3,8 +3,8 @@ and ``torch:package.module:callable`` as ``cnncalc import`` would, then analyses
 
 Each model's ``summary --json`` is compared with ``cnncalc import MODEL -o m.arch`` followed by
 ``summary m.arch --json`` (the whole document), and its totals with numbers from outside cnncalc:
-the ONNX initializers' sizes, Keras's own weight counts (recorded by Keras 3.15.1 in
-tests/importers/models/small_cnn.json's test below), torch's ``numel()``, and torchvision's
+the ONNX initializers' sizes, Keras's own weight counts (Keras 3.15.1's, for
+examples/keras_small_cnn.json), torch's ``numel()``, and torchvision's
 published parameter count. Errors are one stderr line with the exit code docs/models.md lists.
 """
 
@@ -21,9 +21,11 @@ import pytest
 
 import cnncalc
 from cnncalc.errors import UsageError
+from tests.conftest import ROOT
 
-MODELS = Path(__file__).parent / "models"
-#: what Keras 3.15.1 counted for small_cnn.json (trainable_weights, non_trainable_weights)
+#: Keras 3.15.1's model.to_json() of a stem, a depthwise-separable residual block and a softmax head
+KERAS_JSON = ROOT / "examples" / "keras_small_cnn.json"
+#: what Keras 3.15.1 counted for it (trainable_weights, non_trainable_weights)
 SMALL_CNN_KERAS = (1066, 32)
 
 
@@ -212,9 +214,7 @@ def keras_archive(folder: Path, config: str) -> str:
 
 @pytest.mark.parametrize("form", ["to_json", "archive"])
 def test_keras_summary_is_the_import_analysed(run_cli: Any, tmp_path: Path, form: str) -> None:
-    """small_cnn.json is Keras 3.15.1's model.to_json() of a stem, a depthwise-separable residual
-    block and a softmax head; Keras counted its weights as SMALL_CNN_KERAS."""
-    source = MODELS / "small_cnn.json"
+    source = KERAS_JSON
     model = str(source) if form == "to_json" else keras_archive(tmp_path, source.read_text())
     totals = same_as_imported(run_cli, tmp_path, model)["totals"]
     assert (totals["trainable_params"], totals["non_trainable_params"]) == SMALL_CNN_KERAS
@@ -240,12 +240,12 @@ def test_keras_errors(run_cli: Any, tmp_path: Path) -> None:
     assert result.exit_code == 1 and result.stderr.startswith(f"error: '{bad}' is not a Keras model: ")
     assert result.stderr.count("\n") == 1
     check_error(
-        run_cli("summary", str(MODELS / "small_cnn.json"), "--input", "32x32x1"),
+        run_cli("summary", str(KERAS_JSON), "--input", "32x32x1"),
         2,
-        "error: --input '32x32x1' has 1 channels; the model's input has 3 "
+        "error: --input '32x32x1' has 1 channel; the model's input has 3 "
         "(hint: the input's sizes may change, its channels may not)",
     )
-    larger = summary(run_cli, str(MODELS / "small_cnn.json"), "--input", "64x64x3")  # sizes may change
+    larger = summary(run_cli, str(KERAS_JSON), "--input", "64x64x3")  # sizes may change
     assert larger["input"] == [64, 64, 3]
     assert (larger["totals"]["trainable_params"], larger["totals"]["non_trainable_params"]) == SMALL_CNN_KERAS
 
@@ -307,7 +307,7 @@ def test_cnncalc_load_takes_the_same_files(tmp_path: Path) -> None:
     pytest.importorskip("torch")
     from cnncalc.importers.source import ModelWarning
 
-    keras = cnncalc.analyze(cnncalc.load(str(MODELS / "small_cnn.json"))).totals
+    keras = cnncalc.analyze(cnncalc.load(str(KERAS_JSON))).totals
     assert (keras.trainable_params, keras.non_trainable_params) == SMALL_CNN_KERAS
     with pytest.warns(ModelWarning, match="spare"):
         cnncalc.load("torch:tests.importers.source_models:unused", "8x8x3")

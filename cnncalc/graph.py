@@ -102,8 +102,8 @@ def walk(
                 around(frame.block, False)
             continue
         node = frame.nodes[frame.position]
-        frame.position += 1
         if isinstance(node, Repeat):
+            frame.position += 1
             grouped = groups is not None and _grouped(node)
             if isinstance(node, Block):  # a grouping, not a scope: its labels land in the enclosing one
                 frames.append(_Frame(nodes=node.body, count=1, block=node, scope=frame.scope, grouped=grouped))
@@ -114,14 +114,27 @@ def walk(
             if around is not None and not isinstance(node, Block):  # 'around' hears of repeats only
                 around(node, True)
             continue
-        first = _lookup(node.source, frames, node, "from", source) if node.source is not None else current
-        operands = [
-            _lookup(name, frames, node, f"operand{position}", source)
-            for position, name in enumerate(node.operands, start=1)
-        ]
-        current = step(node, first, operands)
-        if node.label is not None:
-            frame.scope[node.label] = current
+        # the layers up to the next block, in one loop (a 100,000-line file is one long run of them)
+        nodes, scope = frame.nodes, frame.scope
+        for position in range(frame.position, len(nodes)):
+            node = nodes[position]
+            if isinstance(node, Repeat):
+                frame.position = position
+                break
+            first = _lookup(node.source, frames, node, "from", source) if node.source is not None else current
+            operands = (
+                [
+                    _lookup(name, frames, node, f"operand{number}", source)
+                    for number, name in enumerate(node.operands, start=1)
+                ]
+                if node.operands
+                else []
+            )
+            current = step(node, first, operands)
+            if node.label is not None:
+                scope[node.label] = current
+        else:
+            frame.position = len(nodes)
     return current
 
 

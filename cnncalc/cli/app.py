@@ -367,16 +367,25 @@ def show(renderable: RenderableType, *, no_color: bool) -> None:
     console(no_color=no_color).print(renderable)
 
 
+#: about 100 KB of a summary's layers per write
+_PIECES_PER_WRITE = 512
+
+
 def echo_json(document: str | Iterable[str]) -> None:
     """A JSON document (made by ``json.dumps``, whole or in pieces) and a newline to stdout, as it
     is. json escapes every control character, so the document needs none of ``click.echo``'s scan
     for escape codes (a regular expression over every character: a tenth of a second for
-    100,000 layers), and pieces are written as they come instead of first being joined."""
-    if isinstance(document, str):
-        sys.stdout.write(document)
-    else:
-        sys.stdout.writelines(document)
-    sys.stdout.write("\n")
+    100,000 layers). Pieces are joined a few hundred at a time: never the whole document at once,
+    and never one write per piece (with PYTHONUNBUFFERED each write is a system call)."""
+    pieces = [document] if isinstance(document, str) else document
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == _PIECES_PER_WRITE:
+            sys.stdout.write("".join(batch))
+            batch.clear()
+    batch.append("\n")
+    sys.stdout.write("".join(batch))
     sys.stdout.flush()
 
 

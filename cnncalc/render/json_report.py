@@ -91,14 +91,6 @@ class EncodedLayers(list[str]):
 _string = json.encoder.encode_basestring_ascii  # json.dumps's own (ensure_ascii) string encoder
 
 
-def _int_list(values: tuple[Dim, ...]) -> str | None:
-    """``json.dumps(list(values))`` for plain ints, faster; None for symbolic values."""
-    for v in values:
-        if type(v) is not int:
-            return None
-    return "[" + ", ".join(map(str, values)) + "]"
-
-
 class _Encoder:
     """Encodes the layers of one document without building their objects. A network repeats
     itself (the same statement on the same input gives the same shapes, window and counts; a ReLU
@@ -115,11 +107,15 @@ class _Encoder:
         state = row.receptive_field
         if not isinstance(state, Field):
             return "null"
-        size, jump, padding = _int_list(state.size), _int_list(state.jump), _int_list(state.padding)
-        if size is None or jump is None or padding is None:
-            return json.dumps(row_field_json(row))
+        for value in state.padding:  # sizes and jumps are ints; a padding may be symbolic
+            if type(value) is not int:
+                return json.dumps(row_field_json(row))
         context = "true" if GLOBAL_CONTEXT in row.field_notes else "false"
-        return f'{{"size": {size}, "jump": {jump}, "effective_padding": {padding}, "global_context": {context}}}'
+        # a list of ints prints as json.dumps writes it: [1, 2]
+        return (
+            f'{{"size": {list(state.size)}, "jump": {list(state.jump)}, '
+            f'"effective_padding": {list(state.padding)}, "global_context": {context}}}'
+        )
 
     def layer(self, row: LayerRow) -> str:
         key = (

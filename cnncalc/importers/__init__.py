@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cnncalc.errors import UsageError
-from cnncalc.importers.layers import Imported, missing_extra
+
+if TYPE_CHECKING:  # every command reading FILE imports this package: the importers load only for a model
+    from cnncalc.importers.layers import Imported
 
 ModelKind = Literal["onnx", "keras", "torch"]
 
@@ -70,6 +72,8 @@ def _run(kind: ModelKind, source: str, input_dims: str | None, lenient: bool) ->
 
         return import_torch(source[len("torch:") :], input_dims=input_dims, lenient=lenient)
     if kind == "onnx":
+        from cnncalc.importers.layers import missing_extra
+
         try:
             from cnncalc.importers.onnx import import_onnx
         except ModuleNotFoundError:  # numpy comes with the onnx extra
@@ -93,4 +97,4 @@ def import_model(source: str, *, input_dims: str | None = None, lenient: bool = 
     return import_kind(kind, source, input_dims=input_dims, lenient=lenient)
 
 
-__all__ = ["Imported", "ModelKind", "import_kind", "import_model", "model_kind"]
+__all__ = ["ModelKind", "import_kind", "import_model", "model_kind"]

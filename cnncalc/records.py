@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def _slots(cls: type[Any]) -> list[str]:
+def _field_names(cls: type[Any]) -> list[str]:
     if not is_dataclass(cls) or not cls.__dataclass_params__.frozen or "__slots__" not in cls.__dict__:  # type: ignore[attr-defined]
         raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass")
     if hasattr(cls, "__post_init__"):
@@ -45,14 +45,14 @@ def _compile(cls: type[Any], name: str, parameters: str, values: dict[str, str])
 def constructor(cls: type[T]) -> Callable[..., T]:
     """A function that builds ``cls`` from every field (by keyword or in field order): what
     ``cls(**values)`` builds, faster. Every field must be given; defaults are not applied."""
-    names = _slots(cls)
+    names = _field_names(cls)
     return _compile(cls, f"new_{cls.__name__}", ", ".join(names), {n: n for n in names})
 
 
 def replacer(cls: type[T], changed: str) -> Callable[[T, Any], T]:
     """A function ``(instance, value)`` that returns a copy of ``instance`` with the field
     ``changed`` set to ``value``: ``dataclasses.replace(instance, changed=value)``, faster."""
-    names = _slots(cls)
+    names = _field_names(cls)
     if changed not in names:
         raise TypeError(f"{cls.__name__} has no field '{changed}'")
     values = {n: "value" if n == changed else f"source.{n}" for n in names}

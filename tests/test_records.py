@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnncalc import analyze, parse
 from cnncalc.analysis import LayerRow
@@ -98,3 +100,19 @@ def test_only_frozen_slotted_dataclasses_without_post_init(cls: type) -> None:
 def test_an_unknown_field_is_refused() -> None:
     with pytest.raises(TypeError, match="no field 'depth'"):
         replacer(Field, "depth")
+
+
+_ints = st.tuples(st.integers(-(10**30), 10**30), st.integers(-(10**30), 10**30))
+
+
+@given(size=_ints, jump=_ints, padding=_ints, other=_ints)
+def test_built_fields_equal_constructed_ones(
+    size: tuple[int, int], jump: tuple[int, int], padding: tuple[int, int], other: tuple[int, int]
+) -> None:
+    built = constructor(Field)(size=size, jump=jump, padding=padding)
+    assert built == Field(size=size, jump=jump, padding=padding)
+    assert hash(built) == hash(Field(size=size, jump=jump, padding=padding))
+    for name in ("size", "jump", "padding"):
+        moved = replacer(Field, name)(built, other)
+        assert moved == dataclasses.replace(built, **{name: other})
+        assert built == Field(size=size, jump=jump, padding=padding)  # the source is untouched

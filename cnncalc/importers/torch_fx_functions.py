@@ -223,9 +223,8 @@ def _dims(w: FxWalk) -> list[int]:
 
 
 def permute(w: FxWalk) -> None:
-    x = w.tensor()
+    x = data(w, views=None)
     if x is None:
-        w.reject()
         return
     rank = len(x.shape)
     if _name(w.node) == "permute":
@@ -247,9 +246,8 @@ def permute(w: FxWalk) -> None:
 
 
 def reshape(w: FxWalk) -> None:
-    x = w.tensor()
+    x = data(w, views=None)
     if x is None:
-        w.reject()
         return
     shape, (n, c, spatial) = w.out_shape(), (x.shape[0], x.shape[1], x.shape[2:])
     size = 1
@@ -272,10 +270,8 @@ def reshape(w: FxWalk) -> None:
 
 
 def same(w: FxWalk) -> None:
-    x = w.tensor()
-    if x is None:
-        w.reject()
-    else:
+    x = data(w, views=None)
+    if x is not None:
         w.alias(x)
 
 

@@ -42,13 +42,14 @@ def ints(value: Any, rank: int) -> list[int]:
     return [int(value)] * rank
 
 
-def data(w: FxWalk, index: int = 0, name: str = "input", *, views: Sequence[str] = ("",)) -> Tensor | None:
-    """The node's data input when it is in one of ``views`` (default: a plain tensor), else a rejection."""
+def data(w: FxWalk, index: int = 0, name: str = "input", *, views: Sequence[str] | None = ("",)) -> Tensor | None:
+    """The node's data input when it is in one of ``views`` (default: a plain tensor; None: any view),
+    else a rejection."""
     found = w.tensor(index, name)
     if found is None:
         w.reject("the input is not a tensor computed from the network input")
         return None
-    if found.view not in views:
+    if views is not None and found.view not in views:
         w.reject("the input is a reshaped or permuted tensor at this point")
         return None
     return found

@@ -14,6 +14,7 @@ are only for classes without one.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
@@ -26,7 +27,10 @@ def _field_names(cls: type[Any]) -> list[str]:
         raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass")
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} has a __post_init__, which these builders would skip")
-    return [f.name for f in fields(cls)]
+    names = [f.name for f in fields(cls)]
+    if not all(name.isidentifier() and not keyword.iskeyword(name) for name in names):
+        raise TypeError(f"{cls.__name__} has a field name that is not a Python identifier")  # never written into code
+    return names
 
 
 def _compile(cls: type[Any], name: str, parameters: str, values: dict[str, str]) -> Callable[..., Any]:

@@ -116,3 +116,16 @@ def test_built_fields_equal_constructed_ones(
         moved = replacer(Field, name)(built, other)
         assert moved == dataclasses.replace(built, **{name: other})
         assert built == Field(size=size, jump=jump, padding=padding)  # the source is untouched
+
+
+def test_a_field_name_that_is_not_an_identifier_is_never_written_into_code() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Forged:
+        value: int
+
+    forged = dataclasses.field()
+    forged.name = "value); import os; ("
+    forged._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # what fields() reads
+    Forged.__dataclass_fields__ = {forged.name: forged}
+    with pytest.raises(TypeError, match="not a Python identifier"):
+        constructor(Forged)
